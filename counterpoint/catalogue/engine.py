@@ -1,0 +1,109 @@
+"""Run a rulebook over an exercise and collect violations into a report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from counterpoint.catalogue.base import ERROR, WARNING, Rule
+from counterpoint.catalogue.context import Context
+from counterpoint.model.exercise import Exercise
+
+VOICE_NAMES = {"cp": "counterpoint", "cf": "cantus firmus", "both": "both voices"}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule at one place. ``bar`` counts from 1; ``beat`` in quarter notes from 1."""
+
+    code: str
+    name: str
+    severity: str
+    message: str
+    bar: int
+    beat: float
+    voice: str
+    end_bar: int | None
+    weight: float
+    source: str
+
+    @property
+    def place(self) -> str:
+        """'bar 4', 'bar 4 beat 3', 'bars 6–8'."""
+        if self.end_bar and self.end_bar != self.bar:
+            return f"bars {self.bar}–{self.end_bar}"
+        if self.beat != 1:
+            return f"bar {self.bar} beat {self.beat:g}"
+        return f"bar {self.bar}"
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "name": self.name, "severity": self.severity, "message": self.message,
+                "bar": self.bar, "beat": self.beat, "end_bar": self.end_bar, "voice": self.voice,
+                "weight": self.weight, "source": self.source}
+
+
+@dataclass
+class Report:
+    """Everything a check found, in score order."""
+
+    exercise: Exercise
+    rulebook: str
+    violations: list[Violation] = field(default_factory=list)
+    path: str = ""
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def penalty(self) -> float:
+        """Sum of the weights of the warnings: the cost a solver minimises."""
+        return sum(v.weight for v in self.warnings)
+
+    def codes(self) -> Counter:
+        """How often each code was broken: a feature vector for the critic."""
+        return Counter(v.code for v in self.violations)
+
+    def at(self, code: str) -> list[int]:
+        """The bars (from 1) where ``code`` was reported."""
+        return [v.bar for v in self.violations if v.code == code]
+
+    def to_dict(self) -> dict:
+        ex = self.exercise
+        return {
+            "path": self.path,
+            "rulebook": self.rulebook,
+            "exercise": {"species": ex.species, "position": ex.position, "mode": ex.mode.label, "bars": ex.n_bars},
+            "violations": [v.to_dict() for v in self.violations],
+            "summary": {"errors": len(self.errors), "warnings": len(self.warnings), "penalty": self.penalty},
+        }
+
+    def __repr__(self) -> str:
+        return f"<Report {self.rulebook}: {len(self.errors)} errors, {len(self.warnings)} warnings>"
+
+
+def run_rules(ctx: Context, settings) -> list[Violation]:
+    """Apply each active rule setting to the context; settings come from a resolved rulebook."""
+    found: list[Violation] = []
+    for s in settings:
+        rule: Rule = s.rule
+        for hit in rule.run(ctx, s.options):
+            bar = hit.start // ctx.bar_ticks
+            end_bar = hit.end // ctx.bar_ticks + 1 if hit.end is not None else None
+            found.append(Violation(rule.code, rule.name, s.severity, hit.detail, bar + 1, ctx.beat(hit.start),
+                                   hit.voice or ctx.line_voice, end_bar, s.weight, rule.source))
+    found.sort(key=lambda v: (v.bar, v.beat, v.severity != ERROR, v.code))
+    return found
+
+
+def check_exercise(exercise: Exercise, rulebook) -> Report:
+    ctx = Context(exercise)
+    return Report(exercise, rulebook.name, run_rules(ctx, rulebook.active(exercise.species)))

@@ -1,0 +1,206 @@
+"""Rulebooks: TOML files that select rules (ruff-style select/ignore by code prefix), and set severities,
+weights and options. A rulebook may extend another. See rules/FORMAT.md for the format."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import types
+import typing
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from counterpoint.catalogue.base import SEVERITIES, Rule
+from counterpoint.errors import RulebookError
+from counterpoint.resources import data_dir
+
+TOP_KEYS = {"name", "description", "extends", "select", "ignore", "severity", "weight", "options"}
+OFF = "off"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A rule as a rulebook configures it."""
+
+    rule: Rule
+    severity: str
+    weight: float
+    options: Any
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    name: str
+    description: str
+    settings: tuple[Setting, ...]
+    path: str = ""
+
+    def active(self, species: int) -> list[Setting]:
+        """The enabled settings whose rule applies to ``species`` (0 for a lone cantus firmus)."""
+        return [s for s in self.settings if s.rule.applies_to(species)]
+
+    def get(self, code: str) -> Setting | None:
+        return next((s for s in self.settings if s.rule.code == code), None)
+
+    @property
+    def codes(self) -> list[str]:
+        return [s.rule.code for s in self.settings]
+
+
+def builtin_rulebooks() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(data_dir("rules").glob("*.toml"))}
+
+
+def load_rulebook(spec: str | Path | Rulebook = "fux") -> Rulebook:
+    """A rulebook by built-in name (``"fux"``) or by path to a TOML file."""
+    if isinstance(spec, Rulebook):
+        return spec
+    return _load(str(spec))
+
+
+@lru_cache(maxsize=32)
+def _load(spec: str) -> Rulebook:
+    from counterpoint.catalogue.registry import RULES
+
+    layers = _layers(spec, seen=())
+    by_code = {r.code: r for r in RULES}
+    choices: list[tuple[int, int, str, bool]] = []  # (prefix length, layer, prefix, selected)
+    severity: dict[str, str] = {}
+    weight: dict[str, float] = {}
+    options: dict[str, dict] = {}
+    for depth, (name, data) in enumerate(layers):
+        for key in ("select", "ignore"):
+            for prefix in _str_list(data, key, name):
+                if prefix != "ALL" and not any(c.startswith(prefix) for c in by_code):
+                    raise RulebookError(f"rulebook {name} names unknown rule code '{prefix}' in {key}.")
+                p = "" if prefix == "ALL" else prefix
+                choices.append((len(p), depth, p, key == "select"))
+        for code, value in _table(data, "severity", name).items():
+            _known(code, by_code, name)
+            if value not in (*SEVERITIES, OFF):
+                raise RulebookError(f"rulebook {name} gives {code} the severity '{value}'; use error, warning or off.")
+            severity[code] = value
+        for code, value in _table(data, "weight", name).items():
+            _known(code, by_code, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise RulebookError(f"rulebook {name} gives {code} the weight {value!r}; a weight is a number of at least 0.")
+            weight[code] = float(value)
+        for code, table in _table(data, "options", name).items():
+            _known(code, by_code, name)
+            if not isinstance(table, dict):
+                raise RulebookError(f"rulebook {name}: [options.{code}] must be a table.")
+            options.setdefault(code, {}).update(table)
+
+    settings = []
+    for rule in RULES:
+        matching = [c for c in choices if rule.code.startswith(c[2])]
+        if not matching:
+            continue
+        # The longest prefix wins; at equal length the later (extending) rulebook, then ignore, wins.
+        best = max(matching, key=lambda c: (c[0], c[1], not c[3]))
+        sev = severity.get(rule.code, rule.severity)
+        if not best[3] or sev == OFF:
+            continue
+        opts = _options(rule, options.get(rule.code, {}), layers[-1][0])
+        settings.append(Setting(rule, sev, weight.get(rule.code, rule.weight), opts))
+    name, data = layers[-1]
+    return Rulebook(str(data.get("name", name)), str(data.get("description", "")), tuple(settings),
+                    path=_origin(spec))
+
+
+def _origin(spec: str) -> str:
+    builtin = builtin_rulebooks()
+    return str(builtin[spec]) if spec in builtin else str(Path(spec))
+
+
+def _read(spec: str, base: Path | None) -> tuple[str, dict, Path]:
+    builtin = builtin_rulebooks()
+    if spec in builtin:
+        path = builtin[spec]
+    else:
+        path = Path(spec)
+        if base is not None and not path.is_absolute():
+            path = base / path
+        if not path.is_file():
+            names = ", ".join(builtin)
+            raise RulebookError(f"no rulebook '{spec}': give a built-in name ({names}) or the path of a TOML file.")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RulebookError(f"rulebook {path.name} is not valid TOML: {exc}.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulebookError(f"rulebook {path.name} cannot be read: {exc}.") from None
+    unknown = set(data) - TOP_KEYS
+    if unknown:
+        raise RulebookError(f"rulebook {path.name} has unknown key(s) {', '.join(sorted(unknown))}; see rules/FORMAT.md.")
+    return path.stem, data, path.parent
+
+
+def _layers(spec: str, seen: tuple[str, ...], base: Path | None = None) -> list[tuple[str, dict]]:
+    name, data, folder = _read(spec, base)
+    if name in seen:
+        raise RulebookError(f"rulebook {name} extends itself through {' → '.join(seen)}.")
+    parent = data.get("extends")
+    if parent is None:
+        return [(name, data)]
+    if not isinstance(parent, str):
+        raise RulebookError(f"rulebook {name}: 'extends' must name one rulebook.")
+    return [*_layers(parent, (*seen, name), folder), (name, data)]
+
+
+def _known(code: str, by_code: dict, name: str) -> None:
+    if code not in by_code:
+        raise RulebookError(f"rulebook {name} names unknown rule code '{code}'.")
+
+
+def _str_list(data: dict, key: str, name: str) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RulebookError(f"rulebook {name}: '{key}' must be a list of strings.")
+    return value
+
+
+def _table(data: dict, key: str, name: str) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise RulebookError(f"rulebook {name}: [{key}] must be a table.")
+    return value
+
+
+def _options(rule: Rule, given: dict, book: str) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(rule.options)}
+    hints = typing.get_type_hints(rule.options)
+    for key, value in given.items():
+        if key not in fields:
+            known = ", ".join(fields) or "none"
+            raise RulebookError(f"rulebook {book}: {rule.code} has no option '{key}' (its options: {known}).")
+        if not _fits(value, hints[key]):
+            raise RulebookError(f"rulebook {book}: option {rule.code}.{key} must be {_type_name(hints[key])}, not {value!r}.")
+    converted = {k: tuple(v) if isinstance(v, list) else v for k, v in given.items()}
+    return rule.options(**converted)
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        return any(_fits(value, h) for h in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if origin is tuple:
+        args = [a for a in typing.get_args(hint) if a is not Ellipsis]
+        return isinstance(value, list) and all(_fits(v, args[0]) for v in value) if args else isinstance(value, list)
+    return True
+
+
+def _type_name(hint: Any) -> str:
+    return getattr(hint, "__name__", str(hint))

@@ -1,0 +1,1 @@
+"""The music model: small immutable value types for pitches, intervals, modes and voices."""

@@ -1,0 +1,51 @@
+"""One parametrised runner over every rule's case file (tests/catalogue/cases/CODE.toml).
+
+A case file holds [[fail]] cases, each with the bars (from 1) where the rule must be reported, and
+[[pass]] cases where it must not be. A fail case built from a Fux figure with ``edits`` is checked
+against the whole fux rulebook: the edit must break exactly that rule (plus any codes in ``also``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from counterpoint.catalogue.engine import check_exercise
+from counterpoint.catalogue.registry import BY_CODE
+from counterpoint.catalogue.rulebook import load_rulebook
+from tests.support import build_case, case_files, load_cases
+
+
+def _cases(kind: str):
+    out = []
+    for path in case_files():
+        code = path.stem
+        for i, case in enumerate(load_cases(code).get(kind, [])):
+            out.append(pytest.param(code, case, id=f"{code}-{kind}-{i + 1}"))
+    return out
+
+
+def _bars(code: str, case: dict) -> list[int]:
+    book = load_rulebook(case.get("rulebook", "fux"))
+    ex = build_case(case)
+    setting = book.get(code)
+    assert setting is not None, f"{code} is not active in rulebook {book.name}"
+    report = check_exercise(ex, book)
+    return sorted({v.bar for v in report.violations if v.code == code}), report
+
+
+@pytest.mark.parametrize("code, case", _cases("fail"))
+def test_rule_reports_fault(code, case):
+    bars, report = _bars(code, case)
+    assert bars == sorted(case["bars"]), f"{case.get('about', '')}: {code} at {bars}, expected {case['bars']}"
+    if "figure" in case:
+        # A Fux solution with one planted fault: exactly that rule (and the declared companions) breaks.
+        also = tuple(case.get("also", []))  # codes or code prefixes that the same edit must also break
+        others = sorted({v.code for v in report.errors if v.code != code and not v.code.startswith(also)})
+        assert others == [], f"the edit breaks other rules too: {others}"
+        assert code in {v.code for v in report.errors} or BY_CODE[code].severity == "warning"
+
+
+@pytest.mark.parametrize("code, case", _cases("pass"))
+def test_rule_accepts_good_music(code, case):
+    bars, _ = _bars(code, case)
+    assert bars == [], f"{case.get('about', '')}: {code} wrongly reported at bars {bars}"

@@ -1,0 +1,107 @@
+"""The contract every rule keeps: a well-formed code and name, a complete doc, examples that are tests,
+a case file, and a declared reach that covers everything the rule reads (so the solver can trust it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from counterpoint.catalogue.base import CODE_RE, FAMILIES, NAME_RE, SEVERITIES
+from counterpoint.catalogue.context import Context
+from counterpoint.catalogue.registry import RULES
+from counterpoint.model.build import from_text
+from tests.support import CASES_DIR, load_cases
+
+IDS = [r.code for r in RULES]
+
+
+def test_enough_rules_and_unique_codes_and_names():
+    assert len(RULES) >= 50
+    assert len({r.code for r in RULES}) == len(RULES)
+    assert len({r.name for r in RULES}) == len(RULES)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_rule_metadata(rule):
+    assert CODE_RE.match(rule.code) and rule.code[0] in FAMILIES
+    assert NAME_RE.match(rule.name), "names are kebab-case and name the fault"
+    assert not rule.name.startswith(("avoid-", "no-", "use-")), "a name describes the fault, not the fix"
+    assert rule.message and "\n" not in rule.message
+    assert rule.severity in SEVERITIES and rule.weight >= 0
+    assert rule.species and rule.species <= {0, 1, 2, 3, 4, 5}
+    assert rule.scope in ("notes", "bars", "whole")
+    for part in ("what", "why", "source"):
+        assert len(getattr(rule, part)) > 20, f"{rule.code} needs a fuller '{part}'"
+    assert rule.wrong is not None and rule.right is not None
+    rule.default_options  # options have defaults
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_rule_has_case_file(rule):
+    path = CASES_DIR / f"{rule.code}.toml"
+    assert path.exists(), f"missing {path}"
+    cases = load_cases(rule.code)
+    assert cases.get("fail") and cases.get("pass"), "a case file holds at least one fail and one pass case"
+
+
+def _example(ex):
+    species = ex.species if ex.cp else 0
+    return from_text(ex.cf, ex.cp or None, species=species, cp_above=ex.above, mode=ex.mode)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_doc_examples_are_true(rule):
+    """The wrong example in a rule's doc is flagged at its bars, and the right one is not flagged."""
+    wrong = Context(_example(rule.wrong))
+    bars = sorted({h.start // wrong.bar_ticks + 1 for h in rule.run(wrong)})
+    assert bars == sorted(rule.wrong.bars), f"wrong example flagged at {bars}"
+    right = Context(_example(rule.right))
+    assert list(rule.run(right)) == []
+
+
+class _Poisoned:
+    """A pitch that fails the test if a rule reads it."""
+
+    def __getattr__(self, name):
+        raise AssertionError("rule read a note outside its declared reach")
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.scope != "whole"], ids=[r.code for r in RULES if r.scope != "whole"])
+def test_reach_is_declared_honestly(rule):
+    """Evaluating the rule at position i with every note outside its reach poisoned never touches them.
+
+    The solver builds one constraint per position over exactly the notes in reach, so a rule that
+    reads further would be enforced wrongly.
+    """
+    from dataclasses import replace
+
+    for ex in (rule.wrong, rule.right):
+        ctx = Context(_example(ex))
+        before, after = rule.reach
+        for i in rule.positions(ctx):
+            poisoned = Context(ctx.exercise)
+            if rule.scope == "notes":
+                keep = range(i - before, i + after + 1)
+                line = tuple(a if a.index in keep else replace(a, pitch=_Poisoned()) for a in poisoned.line)
+                if poisoned.line is poisoned.cp:
+                    poisoned.cp = line
+                else:
+                    poisoned.cf = line
+                poisoned.line = line
+            else:
+                keep = range(i - before, i + after + 1)
+                poisoned.cp = tuple(a if a.bar in keep or _sounds_in(a, keep, ctx.bar_ticks) else replace(a, pitch=_Poisoned())
+                                    for a in poisoned.cp)
+                poisoned.verticals = tuple(v if v.bar in keep else replace(v, cp=_Poisoned(), cf=_Poisoned())
+                                           for v in poisoned.verticals)
+                if ctx.exercise.is_cantus_only:
+                    poisoned.cf = tuple(a if a.bar in keep else replace(a, pitch=_Poisoned()) for a in poisoned.cf)
+                    poisoned.line = poisoned.cf
+                else:
+                    poisoned.line = poisoned.cp
+                poisoned._downbeats = tuple(poisoned.verticals[ix[0]] if ix and poisoned.verticals[ix[0]].offset == 0 else None
+                                            for ix in poisoned.bar_verticals)
+            list(rule.run(poisoned, positions=[i]))
+
+
+def _sounds_in(attack, bars, bar_ticks) -> bool:
+    return any(attack.start < (b + 1) * bar_ticks and attack.end > b * bar_ticks for b in bars)
