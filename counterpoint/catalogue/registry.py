@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from counterpoint.catalogue import cadence, cantus, dissonance, harmonic, melodic, motion, rhythm
+from counterpoint.catalogue import (
+    cadence,
+    cantus,
+    dissonance,
+    harmonic,
+    melodic,
+    melodic_shape,
+    motion,
+    rhythm,
+    suspension,
+)
 from counterpoint.catalogue.base import Rule
 
-FAMILY_MODULES = (melodic, harmonic, motion, dissonance, cadence, rhythm, cantus)
+FAMILY_MODULES = (melodic, melodic_shape, harmonic, motion, dissonance, suspension, cadence, rhythm, cantus)
 
 RULES: tuple[Rule, ...] = tuple(sorted((r for m in FAMILY_MODULES for r in m.RULES), key=lambda r: r.code))
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
