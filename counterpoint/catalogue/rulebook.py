@@ -93,6 +93,8 @@ def _load(spec: str) -> Rulebook:
                 raise RulebookError(f"rulebook {name}: [options.{code}] must be a table.")
             options.setdefault(code, {}).update(table)
 
+    book = layers[-1][0]
+    parsed = {code: _options(by_code[code], given, book) for code, given in options.items()}
     settings = []
     for rule in RULES:
         matching = [c for c in choices if rule.code.startswith(c[2])]
@@ -103,7 +105,7 @@ def _load(spec: str) -> Rulebook:
         sev = severity.get(rule.code, rule.severity)
         if not best[3] or sev == OFF:
             continue
-        opts = _options(rule, options.get(rule.code, {}), layers[-1][0])
+        opts = parsed.get(rule.code) or rule.default_options
         settings.append(Setting(rule, sev, weight.get(rule.code, rule.weight), opts))
     name, data = layers[-1]
     return Rulebook(str(data.get("name", name)), str(data.get("description", "")), tuple(settings),

@@ -231,7 +231,7 @@ def _m21_part(notes, name: str, ex: Exercise):
 
 
 def exercise_to_score(ex: Exercise):
-    """A music21 Score with the upper voice first, part names 'Cantus firmus' and 'Counterpoint'."""
+    """A music21 Score with the upper voice first, part names 'Cantus firmus' and 'Counterpoint, species N'."""
     from music21 import metadata, stream
 
     score = stream.Score()
@@ -241,7 +241,7 @@ def exercise_to_score(ex: Exercise):
     if ex.is_cantus_only:
         score.insert(0, cf)
         return score
-    cp = _m21_part(ex.cp, "Counterpoint", ex)
+    cp = _m21_part(ex.cp, f"Counterpoint, species {ex.species}", ex)
     for part in ((cp, cf) if ex.cp_above else (cf, cp)):
         score.insert(0, part)
     return score

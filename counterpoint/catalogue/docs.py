@@ -1,0 +1,74 @@
+"""Render a rule's documentation, for `counterpoint rules CODE` and the generated docs/rules.md."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from counterpoint.catalogue.base import Example, Rule
+
+SPECIES_WORDS = {0: "cantus firmus", 1: "1", 2: "2", 3: "3", 4: "4", 5: "5"}
+
+
+def species_label(rule: Rule) -> str:
+    nums = sorted(s for s in rule.species if s)
+    label = ", ".join(str(s) for s in nums)
+    if 0 in rule.species:
+        label = (label + "; " if label else "") + "cantus firmus"
+    return label
+
+
+def _example(ex: Example) -> list[str]:
+    lines = [f"cantus firmus:  {ex.cf}"]
+    if ex.cp:
+        where = "above" if ex.above else "below"
+        lines.append(f"counterpoint:   {ex.cp}   (species {ex.species}, {where})")
+    if ex.mode:
+        lines.append(f"mode:           {ex.mode}")
+    if ex.bars:
+        lines.append(f"flagged at bar {', '.join(map(str, ex.bars))}")
+    return lines
+
+
+def _options(rule: Rule) -> list[tuple[str, str, str]]:
+    out = []
+    for f in dataclasses.fields(rule.options):
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        out.append((f.name, repr(default), (f.metadata or {}).get("doc", "")))
+    return out
+
+
+def rule_text(rule: Rule, setting=None) -> str:
+    """Plain text for the terminal."""
+    sev = setting.severity if setting else rule.severity
+    weight = setting.weight if setting else rule.weight
+    lines = [f"{rule.code} {rule.name}  ({rule.family}; {sev}, weight {weight:g}; species {species_label(rule)})",
+             "", rule.message, "", "What it does", f"  {rule.what}", "", "Why is this bad?", f"  {rule.why}"]
+    if rule.exceptions:
+        lines += ["", "Exceptions", f"  {rule.exceptions}"]
+    lines += ["", "Example"] + [f"  {x}" for x in _example(rule.wrong)]
+    lines += ["", "Use instead"] + [f"  {x}" for x in _example(rule.right)]
+    opts = _options(rule)
+    if opts:
+        current = setting.options if setting else rule.default_options
+        lines += ["", "Options (set in a rulebook under [options." + rule.code + "])"]
+        for name, default, doc in opts:
+            now = repr(getattr(current, name))
+            lines.append(f"  {name} = {now}" + (f"   (default {default})" if now != default else "") + (f"  {doc}" if doc else ""))
+    lines += ["", "Source", f"  {rule.source}"]
+    return "\n".join(lines)
+
+
+def rule_markdown(rule: Rule) -> str:
+    lines = [f"### {rule.code} `{rule.name}`", "",
+             f"*{rule.message}.* {rule.family.capitalize()}; default severity **{rule.severity}**, weight {rule.weight:g}; "
+             f"species {species_label(rule)}.", "", "**What it does.** " + rule.what, "", "**Why is this bad?** " + rule.why, ""]
+    if rule.exceptions:
+        lines += ["**Exceptions.** " + rule.exceptions, ""]
+    lines += ["**Example**", "", "```", *_example(rule.wrong), "```", "", "**Use instead**", "", "```", *_example(rule.right), "```", ""]
+    opts = _options(rule)
+    if opts:
+        lines += ["**Options**", "", "| option | default | meaning |", "|---|---|---|"]
+        lines += [f"| `{n}` | `{d}` | {doc} |" for n, d, doc in opts]
+        lines.append("")
+    lines += ["**Source.** " + rule.source, ""]
+    return "\n".join(lines)

@@ -1,0 +1,48 @@
+"""`counterpoint rules`: list the catalogue, or print one rule's documentation."""
+
+from __future__ import annotations
+
+import json
+
+from counterpoint.errors import InputError
+
+
+def add_arguments(p) -> None:
+    p.add_argument("rule", nargs="?", metavar="CODE|NAME", help="a rule code (V101) or name (parallel-fifths)")
+    p.add_argument("--rules", default="fux", metavar="NAME|FILE", help="show severities and options as this rulebook sets them")
+    p.add_argument("--all", action="store_true", help="list every rule in the catalogue, selected or not")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run(args) -> int:
+    from counterpoint.catalogue.docs import rule_text, species_label
+    from counterpoint.catalogue.registry import RULES, find
+    from counterpoint.catalogue.rulebook import load_rulebook
+
+    book = load_rulebook(args.rules)
+    if args.rule:
+        rule = find(args.rule)
+        if rule is None:
+            raise InputError(f"no rule '{args.rule}'; `counterpoint rules` lists them.")
+        print(rule_text(rule, book.get(rule.code)))
+        return 0
+    rows = []
+    for r in RULES:
+        s = book.get(r.code)
+        if s is None and not args.all:
+            continue
+        rows.append({"code": r.code, "name": r.name, "severity": s.severity if s else "off",
+                     "weight": s.weight if s else r.weight, "species": species_label(r), "message": r.message})
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"rulebook {book.name}: {len(rows)} rules", box=None, pad_edge=False, title_justify="left")
+    for col in ("code", "name", "severity", "species", "message"):
+        table.add_column(col, no_wrap=col != "message")
+    for row in rows:
+        table.add_row(row["code"], row["name"], row["severity"], row["species"], row["message"])
+    Console().print(table)
+    return 0

@@ -1,0 +1,147 @@
+"""Unusable input always ends in one clear sentence on stderr and exit code 2, never a traceback,
+and nothing the user had is changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from counterpoint.cli.main import main
+from tests.support import FUX_DIR
+
+FIG5 = FUX_DIR / "fig-005-cf-lower.musicxml"
+
+
+def _score_file(tmp_path, cf_elements, cp_elements=None, name="bad.musicxml"):
+    """Write a MusicXML file whose parts are built from music21 elements."""
+    from music21 import stream
+
+    score = stream.Score()
+    for elements, pname in ((cp_elements, "Counterpoint"), (cf_elements, "Cantus firmus")):
+        if elements is None:
+            continue
+        part = stream.Part()
+        part.partName = pname
+        for el in elements:
+            part.append(el)
+        part.makeMeasures(inPlace=True)
+        score.insert(0, part)
+    path = tmp_path / name
+    score.write("musicxml", fp=str(path))
+    return path
+
+
+def _whole(names):
+    from music21 import note
+
+    return [note.Note(n, quarterLength=4) for n in names.split()]
+
+
+def _run(capsys, argv):
+    code = main(argv)
+    err = capsys.readouterr().err.strip()
+    return code, err
+
+
+def _assert_one_sentence(code, err, *words):
+    assert code == 2
+    assert "Traceback" not in err
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("counterpoint: ") and err.endswith(".")
+    for w in words:
+        assert w in err, err
+
+
+def test_empty_file(tmp_path, capsys):
+    path = tmp_path / "empty.musicxml"
+    path.write_text("")
+    _assert_one_sentence(*_run(capsys, ["check", str(path)]), "empty")
+    assert path.read_text() == ""
+
+
+def test_file_that_is_not_music(tmp_path, capsys):
+    path = tmp_path / "notes.musicxml"
+    path.write_text("These are my lecture notes, not a score.\n")
+    _assert_one_sentence(*_run(capsys, ["check", str(path)]), "could not be read as music")
+    assert path.read_text() == "These are my lecture notes, not a score.\n"
+
+
+def test_unknown_suffix(tmp_path, capsys):
+    path = tmp_path / "exercise.docx"
+    path.write_bytes(b"PK\x03\x04")
+    _assert_one_sentence(*_run(capsys, ["check", str(path)]), "MusicXML")
+
+
+def test_missing_file(tmp_path, capsys):
+    _assert_one_sentence(*_run(capsys, ["check", str(tmp_path / "nope.musicxml")]), "does not exist")
+
+
+def test_chord_in_cantus_firmus(tmp_path, capsys):
+    from music21 import chord
+
+    cf = _whole("D4 F4 E4") + [chord.Chord(["D4", "A4"], quarterLength=4)]
+    path = _score_file(tmp_path, cf)
+    _assert_one_sentence(*_run(capsys, ["check", str(path)]), "chord")
+
+
+def test_rest_inside_cantus_firmus(tmp_path, capsys):
+    from music21 import note
+
+    cf = _whole("D4 F4") + [note.Rest(quarterLength=4)] + _whole("E4 D4")
+    path = _score_file(tmp_path, cf)
+    _assert_one_sentence(*_run(capsys, ["check", str(path)]), "rest")
+
+
+def test_missing_part(tmp_path, capsys):
+    path = _score_file(tmp_path, _whole("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"))
+    _assert_one_sentence(*_run(capsys, ["check", "--species", "2", str(path)]), "no counterpoint")
+
+
+def test_cantus_firmus_too_long(capsys):
+    cf = " ".join(["D4", "E4", "F4", "E4"] * 16 + ["D4"])
+    _assert_one_sentence(*_run(capsys, ["check", "--cf", cf]), "65 notes", "64")
+
+
+def test_notes_outside_any_mode(capsys):
+    _assert_one_sentence(*_run(capsys, ["check", "--cf", "D4 Eb4 F#4 G#4 D4"]), "fit no mode")
+
+
+def test_counterpoint_of_wrong_length(capsys):
+    _assert_one_sentence(*_run(capsys, ["check", "--cf", "D4 F4 E4 D4", "--cp", "A4 A4 G4"]), "end together")
+
+
+def test_not_a_pitch(capsys):
+    _assert_one_sentence(*_run(capsys, ["check", "--cf", "D4 F4 H4 D4"]), "'H4' is not")
+
+
+def test_unknown_code_in_rulebook(tmp_path, capsys):
+    book = tmp_path / "mine.toml"
+    book.write_text('extends = "fux"\nignore = ["V999"]\n')
+    _assert_one_sentence(*_run(capsys, ["check", "--rules", str(book), str(FIG5)]), "V999")
+    assert book.read_text() == 'extends = "fux"\nignore = ["V999"]\n'
+
+
+def test_malformed_toml(tmp_path, capsys):
+    book = tmp_path / "broken.toml"
+    book.write_text('select = ["V101"\n')
+    _assert_one_sentence(*_run(capsys, ["check", "--rules", str(book), str(FIG5)]), "not valid TOML")
+
+
+@pytest.mark.parametrize("toml, words", [
+    ('colour = "blue"\n', "unknown key"),
+    ('[severity]\nV101 = "fatal"\n', "severity"),
+    ('[weight]\nV101 = -1\n', "weight"),
+    ('[options.V101]\nstrictness = 3\n', "no option"),
+    ('extends = "no-such-book"\n', "no rulebook"),
+])
+def test_other_rulebook_mistakes(tmp_path, capsys, toml, words):
+    book = tmp_path / "mine.toml"
+    book.write_text(toml)
+    _assert_one_sentence(*_run(capsys, ["check", "--rules", str(book), str(FIG5)]), words)
+
+
+def test_unknown_rulebook_name(capsys):
+    _assert_one_sentence(*_run(capsys, ["check", "--rules", "palestrina-2099", str(FIG5)]), "no rulebook")
+
+
+def test_unknown_rule_for_rules_command(capsys):
+    _assert_one_sentence(*_run(capsys, ["rules", "X123"]), "no rule")
