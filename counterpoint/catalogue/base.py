@@ -55,7 +55,8 @@ class Example:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One violation found by a rule: where it starts (tick), what exactly is wrong, and optionally where it ends."""
+    """One violation found by a rule: where it starts (tick), what exactly is wrong, and for a fault that spans
+    several notes, ``end``: the start tick of its last note or vertical (reported as "bars 6–8")."""
 
     start: int
     detail: str

@@ -6,24 +6,27 @@ exercise, so rules never recompute note boundaries, ties or bar positions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from counterpoint.model.exercise import TICKS_PER_QUARTER, Exercise, Note
 from counterpoint.model.interval import Interval
 from counterpoint.model.pitch import Pitch
 
 
-@dataclass(frozen=True, slots=True)
 class Attack:
-    """A sounding note of one line, with tied notes merged into one attack."""
+    """A sounding note of one line, with tied notes merged into one attack.
 
-    index: int
-    pitch: Pitch
-    start: int
-    end: int
-    bar: int  # 0-based bar in which the note begins
-    offset: int  # ticks after that bar's downbeat
-    tied_over: bool  # sustained across the next bar line (a syncopation)
+    The pitch is read from the line's pitch array, so that the solver can try pitches in place
+    without rebuilding the context; everything else (timing, bar, syncopation) is fixed.
+    """
+
+    __slots__ = ("index", "start", "end", "bar", "offset", "tied_over", "_pitches")
+
+    def __init__(self, index: int, pitches: list, start: int, end: int, bar: int, offset: int, tied_over: bool):
+        self.index, self._pitches, self.start, self.end = index, pitches, start, end
+        self.bar, self.offset, self.tied_over = bar, offset, tied_over
+
+    @property
+    def pitch(self) -> Pitch:
+        return self._pitches[self.index]
 
     @property
     def duration(self) -> int:
@@ -33,30 +36,39 @@ class Attack:
     def on_downbeat(self) -> bool:
         return self.offset == 0
 
+    def __repr__(self) -> str:
+        return f"Attack({self.index}, {self.pitch}, bar {self.bar + 1}, offset {self.offset})"
 
-@dataclass(frozen=True, slots=True)
+
 class Vertical:
     """The two sounding pitches at a moment where either voice begins a note."""
 
-    index: int
-    start: int
-    bar: int
-    offset: int
-    cf: Pitch
-    cp: Pitch
-    cf_index: int
-    cp_index: int
-    cp_attacked: bool
-    cf_attacked: bool
-    cp_above: bool
+    __slots__ = ("index", "start", "bar", "offset", "cf_index", "cp_index", "cp_attacked", "cf_attacked",
+                 "cp_above", "_cf", "_cp")
+
+    def __init__(self, index, start, bar, offset, cf_pitches, cp_pitches, cf_index, cp_index, cp_attacked,
+                 cf_attacked, cp_above):
+        self.index, self.start, self.bar, self.offset = index, start, bar, offset
+        self._cf, self._cp, self.cf_index, self.cp_index = cf_pitches, cp_pitches, cf_index, cp_index
+        self.cp_attacked, self.cf_attacked, self.cp_above = cp_attacked, cf_attacked, cp_above
+
+    @property
+    def cf(self) -> Pitch:
+        return self._cf[self.cf_index]
+
+    @property
+    def cp(self) -> Pitch:
+        return self._cp[self.cp_index]
 
     @property
     def lower(self) -> Pitch:
-        return min(self.cf, self.cp, key=_height)
+        cf, cp = self.cf, self.cp
+        return cp if (cp.midi, cp.diatonic) < (cf.midi, cf.diatonic) else cf
 
     @property
     def upper(self) -> Pitch:
-        return max(self.cf, self.cp, key=_height)
+        cf, cp = self.cf, self.cp
+        return cf if (cp.midi, cp.diatonic) < (cf.midi, cf.diatonic) else cp
 
     @property
     def interval(self) -> Interval:
@@ -78,13 +90,13 @@ class Vertical:
         """'A4 over D4' (upper over lower)."""
         return f"{self.upper.pretty} over {self.lower.pretty}"
 
+    def __repr__(self) -> str:
+        return f"Vertical({self.index}, {self.label}, bar {self.bar + 1}, offset {self.offset})"
 
-def _height(p: Pitch) -> tuple[int, int]:
-    return (p.midi, p.diatonic)
 
-
-def attacks(notes: tuple[Note, ...], bar_ticks: int) -> tuple[Attack, ...]:
-    """Merge tied notes and drop rests."""
+def attacks(notes: tuple[Note, ...], bar_ticks: int, pitches: list | None = None) -> tuple[Attack, ...]:
+    """Merge tied notes and drop rests; the attacks' pitches go into ``pitches`` (a new list by default)."""
+    pitches = [] if pitches is None else pitches
     out: list[Attack] = []
     pending: Note | None = None
     start = 0
@@ -98,7 +110,8 @@ def attacks(notes: tuple[Note, ...], bar_ticks: int) -> tuple[Attack, ...]:
             pending = n
             continue
         bar, offset = divmod(start, bar_ticks)
-        out.append(Attack(len(out), n.pitch, start, n.end, bar, offset, n.end > (bar + 1) * bar_ticks))
+        pitches.append(n.pitch)
+        out.append(Attack(len(out), pitches, start, n.end, bar, offset, n.end > (bar + 1) * bar_ticks))
         pending = None
     return tuple(out)
 
@@ -107,7 +120,8 @@ class Context:
     """What rules see: ``line`` is the voice under test (the counterpoint, or the cantus firmus alone)."""
 
     __slots__ = ("exercise", "species", "mode", "cp_above", "bar_ticks", "n_bars", "cf", "cp", "line",
-                 "line_voice", "verticals", "bar_verticals", "_downbeats")
+                 "line_voice", "verticals", "bar_verticals", "_downbeats", "cf_pitches", "cp_pitches",
+                 "line_pitches")
 
     def __init__(self, exercise: Exercise):
         self.exercise = exercise
@@ -116,11 +130,16 @@ class Context:
         self.cp_above = exercise.cp_above
         self.bar_ticks = exercise.bar_ticks
         self.n_bars = exercise.n_bars
-        self.cf = attacks(exercise.cf, exercise.bar_ticks)
-        self.cp = attacks(exercise.cp, exercise.bar_ticks)
+        # The pitch arrays are the only mutable state: the solver writes candidate pitches into them.
+        self.cf_pitches: list[Pitch] = []
+        self.cp_pitches: list[Pitch] = []
+        self.cf = attacks(exercise.cf, exercise.bar_ticks, self.cf_pitches)
+        self.cp = attacks(exercise.cp, exercise.bar_ticks, self.cp_pitches)
         self.line_voice = "cf" if exercise.is_cantus_only else "cp"
         self.line = self.cf if exercise.is_cantus_only else self.cp
-        self.verticals = _verticals(self.cf, self.cp, exercise.bar_ticks, exercise.cp_above)
+        self.line_pitches = self.cf_pitches if exercise.is_cantus_only else self.cp_pitches
+        self.verticals = _verticals(self.cf, self.cp, exercise.bar_ticks, exercise.cp_above,
+                                    self.cf_pitches, self.cp_pitches)
         per_bar: list[list[int]] = [[] for _ in range(self.n_bars)]
         for v in self.verticals:
             per_bar[v.bar].append(v.index)
@@ -173,7 +192,8 @@ class Context:
         return 1 + (tick % self.bar_ticks) / TICKS_PER_QUARTER
 
 
-def _verticals(cf: tuple[Attack, ...], cp: tuple[Attack, ...], bar_ticks: int, cp_above: bool) -> tuple[Vertical, ...]:
+def _verticals(cf: tuple[Attack, ...], cp: tuple[Attack, ...], bar_ticks: int, cp_above: bool,
+               cf_pitches: list, cp_pitches: list) -> tuple[Vertical, ...]:
     if not cp:
         return ()
     times = sorted({a.start for a in cf} | {a.start for a in cp})
@@ -188,5 +208,5 @@ def _verticals(cf: tuple[Attack, ...], cp: tuple[Attack, ...], bar_ticks: int, c
         if not (a.start <= t < a.end and b.start <= t < b.end):
             continue  # one voice is silent (the counterpoint's opening rest)
         bar, offset = divmod(t, bar_ticks)
-        out.append(Vertical(len(out), t, bar, offset, a.pitch, b.pitch, i, j, b.start == t, a.start == t, cp_above))
+        out.append(Vertical(len(out), t, bar, offset, cf_pitches, cp_pitches, i, j, b.start == t, a.start == t, cp_above))
     return tuple(out)
