@@ -82,13 +82,13 @@ def voices_too_far_apart(ctx, bar, opts):
     wide = [v for v in ctx.in_bar(bar) if v.interval.number > opts.max_number]
     if wide:
         v = max(wide, key=lambda w: w.interval.number)
-        return Hit(v.start, f"{v.label}: a {v.interval.description} apart (more than a {_number_word(opts.max_number)})",
+        return Hit(v.start, f"{v.label}: a {v.interval.description} apart (more than {_number_word(opts.max_number)})",
                    voice="both")
     return None
 
 
 def _number_word(n: int) -> str:
-    return {8: "an octave", 10: "tenth", 12: "twelfth", 15: "double octave"}.get(n, f"{n}th").removeprefix("an ")
+    return {8: "an octave", 10: "a tenth", 11: "an eleventh", 12: "a twelfth", 15: "a double octave"}.get(n, f"a {n}th")
 
 
 @dataclass(frozen=True)

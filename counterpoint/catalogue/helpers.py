@@ -22,9 +22,14 @@ def motion(a: Vertical, b: Vertical) -> str:
         return OBLIQUE
     if (dcf > 0) != (dcp > 0):
         return CONTRARY
-    if a.interval.simple_number == b.interval.simple_number:
+    if _octave_class(a.interval.simple_number) == _octave_class(b.interval.simple_number):
         return PARALLEL
     return SIMILAR
+
+
+def _octave_class(simple_number: int) -> int:
+    """Unisons and octaves are one class for motion: a unison moving to an octave is parallel."""
+    return 1 if simple_number == 8 else simple_number
 
 
 def moves_together(a: Vertical, b: Vertical) -> bool:

@@ -64,8 +64,8 @@ def _directs(ctx, bar: int, number: int, opts):
         if vi == 0:
             continue
         a, b = ctx.verticals[vi - 1], ctx.verticals[vi]
-        if not is_perfect(b, number) or motion(a, b) != SIMILAR:
-            continue
+        if not is_perfect(b, number) or is_perfect(a, number) or motion(a, b) != SIMILAR:
+            continue  # perfect to perfect of the same kind is V101/V102's business (unison to octave too)
         upper = Interval.between(a.upper, b.upper)
         if opts.allow_upper_step and upper.is_step:
             continue
@@ -265,12 +265,11 @@ def cross_relation(ctx, bar, opts):
         a, b = ctx.verticals[vi - 1], ctx.verticals[vi]
         if a.cp == b.cp or a.cf == b.cf:
             continue  # a voice holds its note: any clash is a vertical one, judged by the H and D rules
-        for first, then, voice, other in ((a.cf, b.cp, "cantus firmus", "counterpoint"),
-                                          (a.cp, b.cf, "counterpoint", "cantus firmus")):
+        for first, then, before, voice, other in ((a.cf, b.cp, a.cp, "cantus firmus", "counterpoint"),
+                                                  (a.cp, b.cf, a.cf, "counterpoint", "cantus firmus")):
             if first.step == then.step and first.alter != then.alter:
-                mine = b.cp if voice == "counterpoint" else b.cf
-                if mine.step == first.step:
-                    continue  # the voice itself carries the inflection
+                if before.step == then.step:
+                    continue  # the voice itself carries the inflection (a chromatic step, judged by M rules)
                 yield Hit(b.start, f"{first.pretty} in the {voice} is followed by {then.pretty} in the {other}",
                           voice="both")
 

@@ -3,9 +3,13 @@
 A case file holds [[fail]] cases, each with the bars (from 1) where the rule must be reported, and
 [[pass]] cases where it must not be. A fail case built from a Fux figure with ``edits`` is checked
 against the whole fux rulebook: the edit must break exactly that rule (plus any codes in ``also``).
+A case may name another ``rulebook`` or set rule ``options`` on top of it, to test a rule's strict
+default where the fux rulebook records one of Fux's licences.
 """
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -24,8 +28,22 @@ def _cases(kind: str):
     return out
 
 
-def _bars(code: str, case: dict) -> list[int]:
-    book = load_rulebook(case.get("rulebook", "fux"))
+def _book(case: dict, tmp_dir):
+    """The case's rulebook: fux by default; ``options = {M105 = {...}}`` sets rule options on top of it."""
+    name = case.get("rulebook", "fux")
+    if "options" not in case:
+        return load_rulebook(name)
+    lines = [f'extends = "{name}"']
+    for code, opts in case["options"].items():
+        lines.append(f"[options.{code}]")
+        lines += [f"{k} = {json.dumps(v)}" for k, v in opts.items()]
+    path = tmp_dir / "case.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return load_rulebook(path)
+
+
+def _bars(code: str, case: dict, tmp_dir) -> list[int]:
+    book = _book(case, tmp_dir)
     ex = build_case(case)
     setting = book.get(code)
     assert setting is not None, f"{code} is not active in rulebook {book.name}"
@@ -34,8 +52,8 @@ def _bars(code: str, case: dict) -> list[int]:
 
 
 @pytest.mark.parametrize("code, case", _cases("fail"))
-def test_rule_reports_fault(code, case):
-    bars, report = _bars(code, case)
+def test_rule_reports_fault(code, case, tmp_path):
+    bars, report = _bars(code, case, tmp_path)
     assert bars == sorted(case["bars"]), f"{case.get('about', '')}: {code} at {bars}, expected {case['bars']}"
     if "figure" in case:
         # A Fux solution with one planted fault: exactly that rule (and the declared companions) breaks.
@@ -46,6 +64,6 @@ def test_rule_reports_fault(code, case):
 
 
 @pytest.mark.parametrize("code, case", _cases("pass"))
-def test_rule_accepts_good_music(code, case):
-    bars, _ = _bars(code, case)
+def test_rule_accepts_good_music(code, case, tmp_path):
+    bars, _ = _bars(code, case, tmp_path)
     assert bars == [], f"{case.get('about', '')}: {code} wrongly reported at bars {bars}"
