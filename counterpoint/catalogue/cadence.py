@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from counterpoint.catalogue.base import Example, Hit, WARNING, rule
+from counterpoint.catalogue.base import WARNING, Example, Hit, rule
 from counterpoint.catalogue.dissonance import against, move, sounding_before, vertical_at
 from counterpoint.catalogue.helpers import step
 
@@ -18,7 +18,8 @@ RAISED = ("raised leading tone", "raised sixth")
 FUX_CF = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"
 FIG5 = "A4 A4 G4 A4 B4 C5 C5 B4 D5 C#5 D5"
 FIG6 = "D3 D3 A3 F3 E3 D3 F3 C4 D4 C#4 D4"
-FIG73 = "r:2 A4:2~ | A4:2 D5:2~ | D5:2 C5:2~ | C5:2 Bb4:2~ | Bb4:2 G4:2 | A4:2 C5:2~ | C5:2 F5:2~ | F5:2 E5:2~ | E5:2 D5:2~ | D5:2 C#5:2 | D5:1"
+FIG73 = ("r:2 A4:2~ | A4:2 D5:2~ | D5:2 C5:2~ | C5:2 Bb4:2~ | Bb4:2 G4:2 | A4:2 C5:2~"
+         " | C5:2 F5:2~ | F5:2 E5:2~ | E5:2 D5:2~ | D5:2 C#5:2 | D5:1")
 
 
 def _edit(cp: str, index: int, pitch: str) -> str:
@@ -38,7 +39,8 @@ class OpeningOptions:
 
 
 @rule(
-    code="C101", name="opening-interval-not-perfect", message="the counterpoint does not begin on a perfect consonance",
+    code="C101", name="opening-interval-not-perfect",
+    message="the counterpoint does not begin on a perfect consonance",
     species=CP_SPECIES, scope="notes", reach=(0, 0), weight=10, options=OpeningOptions,
     what="Flags a first counterpoint note (after any opening rest) that is not a unison, fifth or octave "
          "above the cantus firmus, or not a unison or octave below it.",
@@ -61,11 +63,12 @@ def opening_interval_not_perfect(ctx, i, opts):
     allowed = (1, 8, 5) if ctx.cp_above or opts.allow_fifth_below else (1, 8)
     if iv.quality == "P" and iv.simple_number in allowed:
         return None
-    return Hit(a.start, f"the counterpoint begins on {a.pitch.pretty}, {against(v)}", end=a.end)
+    return Hit(a.start, f"the counterpoint begins on {a.pitch.pretty}, {against(v)}", end=a.end - 1)
 
 
 @rule(
-    code="C102", name="closing-interval-not-octave-or-unison", message="the counterpoint does not end on an octave or unison",
+    code="C102", name="closing-interval-not-octave-or-unison",
+    message="the counterpoint does not end on an octave or unison",
     species=CP_SPECIES, scope="notes", reach=(0, 0), weight=10,
     what="Flags a final counterpoint note that does not form an octave, unison or compound octave with the "
          "cantus firmus's final.",
@@ -82,7 +85,7 @@ def closing_interval_not_octave_or_unison(ctx, i, opts):
     v = vertical_at(ctx, a.start)
     if v is None or _is_octave_or_unison(v):
         return None
-    return Hit(a.start, f"the counterpoint ends on {a.pitch.pretty}, {against(v)}", end=a.end)
+    return Hit(a.start, f"the counterpoint ends on {a.pitch.pretty}, {against(v)}", end=a.end - 1)
 
 
 def _cadence(ctx, i):
@@ -98,7 +101,8 @@ def _cadence(ctx, i):
 
 
 @rule(
-    code="C103", name="cadence-not-clausula-vera", message="the voices do not close by contrary step into the octave or unison",
+    code="C103", name="cadence-not-clausula-vera",
+    message="the voices do not close by contrary step into the octave or unison",
     species=CP_SPECIES, scope="notes", reach=(1, 0), weight=10,
     what="Flags a close in which the counterpoint steps to its final in the same direction as the cantus "
          "firmus, instead of the clausula vera: a sixth expanding to the octave or a third contracting to "
@@ -125,7 +129,7 @@ def cadence_not_clausula_vera(ctx, i, opts):
         return None
     return Hit(prev.start, f"{prev.pitch.pretty}→{fin.pitch.pretty} against {vp.cf.pretty}→{vf.cf.pretty}: "
                            f"{vp.interval.description} to {vf.interval.description} with both voices "
-                           f"{'rising' if cp_move > 0 else 'falling'}", end=fin.end)
+                           f"{'rising' if cp_move > 0 else 'falling'}", end=fin.start)
 
 
 @rule(
@@ -154,7 +158,7 @@ def missing_leading_tone(ctx, i, opts):
     if prev.pitch.midi == wanted.midi and prev.pitch.step == wanted.step:
         return None
     return Hit(prev.start, f"{prev.pitch.pretty}→{fin.pitch.pretty} ({vp.interval.description} to "
-                           f"{vf.interval.description}): the cadence needs {wanted.pretty}", end=fin.end)
+                           f"{vf.interval.description}): the cadence needs {wanted.pretty}", end=fin.start)
 
 
 @rule(
@@ -171,11 +175,11 @@ def final_not_approached_by_step(ctx, i, opts):
     found = _cadence(ctx, i)
     if found is None:
         return None
-    prev, fin, vp, vf = found
+    prev, fin, _, _ = found
     if step(prev, fin).is_step:
         return None
     return Hit(prev.start, f"the final {fin.pitch.pretty} is reached by {move(prev, fin)} from {prev.pitch.pretty}",
-               end=fin.end)
+               end=fin.start)
 
 
 @dataclass(frozen=True)
@@ -203,35 +207,41 @@ def chromatic_note(ctx, i, opts):
         return None
     kind = mode.ficta(a.pitch)
     if kind is None:
-        return Hit(a.start, f"{a.pitch.pretty} is foreign to {mode.label}", end=a.end)
+        return Hit(a.start, f"{a.pitch.pretty} is foreign to {mode.label}", end=a.end - 1)
     if opts.ficta_only_at_cadence and kind in RAISED and a.bar < ctx.last_bar - 1:
-        return Hit(a.start, f"{a.pitch.pretty} ({kind}) before the cadence", end=a.end)
+        return Hit(a.start, f"{a.pitch.pretty} ({kind}) before the cadence", end=a.end - 1)
     return None
 
 
 @rule(
     code="C107", name="leading-tone-unresolved", message="a raised note does not rise by step",
-    species=CP_SPECIES, scope="notes", reach=(0, 1), weight=10,
-    what="Flags a note raised by musica ficta (a leading tone, or the raised sixth of aeolian) that is not "
-         "followed by the step up it was raised for.",
+    species=CP_SPECIES, scope="notes", reach=(0, 5), weight=10,
+    what="Flags a note raised by musica ficta (a leading tone, or the raised sixth of aeolian) that does not "
+         "rise by step to the note above it by the next downbeat.",
     why="Ficta sharps exist to lead upward by a semitone (C sharp to D) or, for the raised sixth, to avoid "
-        "the augmented second on the way up to the leading tone; turning back down from them contradicts "
-        "the reason for the sharp.",
+        "the augmented second on the way up to the leading tone; turning away from them contradicts the "
+        "reason for the sharp. Fux lets the line ornament the sharp within its bar (figs. 41, 56) as long as "
+        "the step up comes by the next downbeat.",
     wrong=Example(cf=FUX_CF, cp=_edit(FIG5, 6, "C#5"), bars=(7,)),
     right=Example(cf=FUX_CF, cp=FIG5),
     source="Jeppesen, Counterpoint (1931), Part I (musica ficta); Fux, Gradus ad Parnassum (1725), Book II "
-           "(figs. 21, 42, 86a: every sharp rises).",
+           "(figs. 21, 41, 42, 56, 86a: every sharp rises).",
 )
 def leading_tone_unresolved(ctx, i, opts):
     line = ctx.line
     a = line[i]
-    if i + 1 >= len(line) or ctx.mode.ficta(a.pitch) not in RAISED or ctx.mode.contains(a.pitch):
+    kind = ctx.mode.ficta(a.pitch)
+    if i + 1 >= len(line) or kind not in RAISED or ctx.mode.contains(a.pitch):
         return None
+    limit = ((a.end - 1) // ctx.bar_ticks + 1) * ctx.bar_ticks  # the next downbeat after the note
+    for b in line[i + 1:i + 6]:
+        if b.start > limit:
+            break
+        if step(a, b).steps == 1:
+            return None
     nxt = line[i + 1]
-    if step(a, nxt).steps == 1:
-        return None
-    return Hit(a.start, f"{a.pitch.pretty} ({ctx.mode.ficta(a.pitch)}) moves by {move(a, nxt)} to {nxt.pitch.pretty}",
-               end=nxt.end)
+    return Hit(a.start, f"{a.pitch.pretty} ({kind}) moves by {move(a, nxt)} to {nxt.pitch.pretty} and does not "
+                        f"rise by the next downbeat", end=nxt.end - 1)
 
 
 @rule(

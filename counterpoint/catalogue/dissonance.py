@@ -20,8 +20,12 @@ EIGHTH = 2  # ticks
 # Fux's D-dorian cantus firmus with his second- and third-species solutions above it (figs. 33 and 55),
 # the base of several examples below.
 FUX_CF = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"
-FIG33 = "A4:2 D5:2 | A4:2 B4:2 | C5:2 G4:2 | A4:2 D5:2 | B4:2 C5:2 | D5:2 A4:2 | C5:2 D5:2 | E5:2 B4:2 | D5:2 A4:2 | B4:2 C#5:2 | D5:1"
-FIG55 = "D4:4 E4:4 F4:4 G4:4 | A4:4 B4:4 C5:4 D5:4 | E5:4 D5:4 B4:4 C5:4 | D5:4 C5:4 Bb4:4 A4:4 | Bb4:4 C5:4 D5:4 E5:4 | F5:4 F4:4 A4:4 B4:4 | C5:4 A4:4 Bb4:4 C5:4 | Bb4:4 A4:4 G4:4 Bb4:4 | A4:4 D4:4 E4:4 F4:4 | G4:4 A4:4 B4:4 C#5:4 | D5:1"
+FIG33 = ("A4:2 D5:2 | A4:2 B4:2 | C5:2 G4:2 | A4:2 D5:2 | B4:2 C5:2 | D5:2 A4:2 | C5:2 D5:2"
+          " | E5:2 B4:2 | D5:2 A4:2 | B4:2 C#5:2 | D5:1")
+FLORID = "r:2 A4:2~ | A4:4 G4:8 F4:8 G4:4 A4:4 | B4:4 C5:4 D5:2~ | D5:2 C#5:2 | D5:1"
+FIG55 = ("D4:4 E4:4 F4:4 G4:4 | A4:4 B4:4 C5:4 D5:4 | E5:4 D5:4 B4:4 C5:4 | D5:4 C5:4 Bb4:4 A4:4"
+          " | Bb4:4 C5:4 D5:4 E5:4 | F5:4 F4:4 A4:4 B4:4 | C5:4 A4:4 Bb4:4 C5:4"
+          " | Bb4:4 A4:4 G4:4 Bb4:4 | A4:4 D4:4 E4:4 F4:4 | G4:4 A4:4 B4:4 C#5:4 | D5:1")
 QUARTER = 4
 
 
@@ -58,7 +62,9 @@ def move(a: Attack, b: Attack) -> str:
     """'a downward leap of a third from D4' style description of the motion a→b (for messages)."""
     iv = step(a, b)
     if iv.steps == 0:
-        return f"a repetition of {a.pitch.pretty}" if iv.semitones == 0 else f"a chromatic {direction_word(iv)} inflection"
+        if iv.semitones == 0:
+            return f"a repetition of {a.pitch.pretty}"
+        return f"a chromatic {direction_word(iv)} inflection"
     kind = "step" if iv.is_step else "leap"
     return f"{'an' if direction_word(iv) == 'upward' else 'a'} {direction_word(iv)} {kind} of a {_simple_name(iv)}"
 
@@ -122,7 +128,7 @@ def dissonance_not_approached_by_step(ctx, i, opts):
     if step(prev, a).is_step:
         return None
     return Hit(a.start, f"{a.pitch.pretty} on {beat_label(ctx, a)} is {against(v)}, reached by "
-                        f"{move(prev, a)} from {prev.pitch.pretty}", end=a.end)
+                        f"{move(prev, a)} from {prev.pitch.pretty}", end=a.end - 1)
 
 
 @dataclass(frozen=True)
@@ -158,7 +164,7 @@ def dissonance_not_left_by_step(ctx, i, opts):
     if ctx.species in opts.cambiata_species and is_cambiata(ctx, i, opts.cambiata_beats):
         return None
     return Hit(a.start, f"{a.pitch.pretty} on {beat_label(ctx, a)} is {against(v)}, left by "
-                        f"{move(a, nxt)} to {nxt.pitch.pretty}", end=nxt.end)
+                        f"{move(a, nxt)} to {nxt.pitch.pretty}", end=nxt.end - 1)
 
 
 @dataclass(frozen=True)
@@ -171,7 +177,8 @@ class NeighbourOptions:
 
 
 @rule(
-    code="D103", name="dissonant-neighbour-tone", message="a weak-beat dissonance is a neighbour tone where only passing tones are allowed",
+    code="D103", name="dissonant-neighbour-tone",
+    message="a weak-beat dissonance is a neighbour tone, not a passing tone",
     species=WEAK_SPECIES, scope="notes", reach=(1, 1), weight=5, options=NeighbourOptions,
     what="Flags a dissonant weak-beat note reached by step and left by step in the opposite direction (a "
          "neighbour or auxiliary tone) where the rulebook does not allow it: by default in second and fourth "
@@ -197,7 +204,8 @@ def dissonant_neighbour_tone(ctx, i, opts):
     upper = s_in.steps > 0
     kind = "upper" if upper else "lower"
     on_half = a.offset == ctx.bar_ticks // 2
-    allowed = ctx.species in opts.allowed_species and (opts.allow_upper or not upper) and (opts.allow_on_half_bar or not on_half)
+    allowed = (ctx.species in opts.allowed_species and (opts.allow_upper or not upper)
+               and (opts.allow_on_half_bar or not on_half))
     if allowed:
         return None
     where = "on the half bar" if on_half and ctx.species in opts.allowed_species else f"in species {ctx.species}"
@@ -205,14 +213,20 @@ def dissonant_neighbour_tone(ctx, i, opts):
                         f"{beat_label(ctx, a)} is a dissonant {kind} neighbour ({against(v)}) {where}", end=nxt.start)
 
 
+@dataclass(frozen=True)
+class ConsecutiveOptions:
+    allow_double_passing: bool = False  # two passing dissonances in one direction filling a fourth (Salzer & Schachter)
+
+
 @rule(
     code="D104", name="consecutive-dissonances", message="two dissonances in a row off the beat",
-    species=WEAK_SPECIES, scope="notes", reach=(1, 0), weight=5,
+    species=WEAK_SPECIES, scope="notes", reach=(2, 1), weight=5, options=ConsecutiveOptions,
     what="Flags a weak-beat dissonance that directly follows another dissonance of the counterpoint attacked "
          "off the downbeat, so that neither is framed by consonances.",
     why="A passing or neighbouring dissonance is heard against the consonances around it; two in succession "
         "(typically a fourth then a diminished fifth, or the reverse) leave the ear without a consonant "
-        "reference. Strict counterpoint moves from consonance through one dissonance to consonance.",
+        "reference. Fux moves from consonance through one dissonance to consonance; Salzer & Schachter admit "
+        "the double passing tone (two passing notes in one direction filling a fourth), an option here.",
     wrong=Example(cf="D4 B3 C4 D4", cp="A4:4 G4:4 F4:4 E4:4 | D4:4 E4:4 F4:4 G4:4 | A4:4 G4:4 F4:4 E4:4 | D4:1",
                   species=3, mode="D dorian", bars=(2,)),
     right=Example(cf="D4 B3 C4 D4", cp="A4:4 G4:4 F4:4 E4:4 | D4:4 B3:4 D4:4 G4:4 | A4:4 G4:4 F4:4 E4:4 | D4:1",
@@ -230,8 +244,12 @@ def consecutive_dissonances(ctx, i, opts):
     vp = vertical_at(ctx, prev.start)
     if vp is None or vp.interval.is_consonant:
         return None
+    if opts.allow_double_passing and i >= 2 and i + 1 < len(ctx.line):
+        moves = [step(x, y).steps for x, y in zip(ctx.line[i - 2:i + 1], ctx.line[i - 1:i + 2])]
+        if all(m == moves[0] for m in moves) and abs(moves[0]) == 1:
+            return None
     return Hit(prev.start, f"{prev.pitch.pretty} ({against(vp)}) then {a.pitch.pretty} ({against(v)}): "
-                           f"two dissonances in succession", end=a.end)
+                           f"two dissonances in succession", end=a.end - 1)
 
 
 # -- D301-D302: eighth notes in fifth species ------------------------------------------------------------
@@ -249,7 +267,7 @@ class EighthOptions:
         "single eighth, or eighths on the beat, disturb the half-note pulse of the style.",
     wrong=Example(cf="D4 F4 G4 E4 D4", cp="r:2 A4:2~ | A4:4 G4:4 F4:8 G4:8 A4:4 | B4:4 C5:4 D5:2~ | D5:2 C#5:2 | D5:1",
                   species=5, bars=(2,)),
-    right=Example(cf="D4 F4 G4 E4 D4", cp="r:2 A4:2~ | A4:4 G4:8 F4:8 G4:4 A4:4 | B4:4 C5:4 D5:2~ | D5:2 C#5:2 | D5:1", species=5),
+    right=Example(cf="D4 F4 G4 E4 D4", cp=FLORID, species=5),
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 5 (florid counterpoint: eighth notes in pairs on "
            "the second or fourth quarter, figs. 82-88); Jeppesen, Counterpoint (1931), Part II, fifth species.",
 )
@@ -270,7 +288,7 @@ def eighth_notes_misplaced(ctx, i, opts):
         return None
     beats = " or ".join(str(b) for b in opts.beats)
     return Hit(a.start, f"the eighth note {a.pitch.pretty} on {beat_label(ctx, a)} is not one of a pair "
-                        f"filling beat {beats}", end=a.end)
+                        f"filling beat {beats}", end=a.end - 1)
 
 
 @rule(
@@ -281,7 +299,7 @@ def eighth_notes_misplaced(ctx, i, opts):
         "in such short values are unsingable in the vocal style the species imitate.",
     wrong=Example(cf="D4 F4 G4 E4 D4", cp="r:2 A4:2~ | A4:4 C5:8 B4:8 A4:2 | B4:4 C5:4 D5:2~ | D5:2 C#5:2 | D5:1",
                   species=5, bars=(2,)),
-    right=Example(cf="D4 F4 G4 E4 D4", cp="r:2 A4:2~ | A4:4 G4:8 F4:8 G4:4 A4:4 | B4:4 C5:4 D5:2~ | D5:2 C#5:2 | D5:1", species=5),
+    right=Example(cf="D4 F4 G4 E4 D4", cp=FLORID, species=5),
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 5 (figs. 82-88: every eighth moves by step); "
            "Jeppesen, Counterpoint (1931), Part II, fifth species (eighth notes).",
 )
@@ -296,7 +314,7 @@ def eighth_notes_leap(ctx, i, opts):
             continue
         if not step(x, y).is_step:
             return Hit(a.start, f"the eighth note {a.pitch.pretty} on {beat_label(ctx, a)}: {x.pitch.pretty}→"
-                                f"{y.pitch.pretty} is {move(x, y)}", end=a.end)
+                                f"{y.pitch.pretty} is {move(x, y)}", end=a.end - 1)
     return None
 
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from counterpoint.catalogue.base import Example, Hit, WARNING, rule
+from counterpoint.catalogue.base import WARNING, Example, Hit, rule
 from counterpoint.catalogue.dissonance import against, move, side, vertical_at
 from counterpoint.catalogue.helpers import step
 
 SYNCOPATED = frozenset({4, 5})
 # Fux's D-dorian cantus firmus with his fourth-species solutions above and below it (figs. 73 and 74).
 FUX_CF = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"
-FIG73 = "r:2 A4:2~ | A4:2 D5:2~ | D5:2 C5:2~ | C5:2 Bb4:2~ | Bb4:2 G4:2 | A4:2 C5:2~ | C5:2 F5:2~ | F5:2 E5:2~ | E5:2 D5:2~ | D5:2 C#5:2 | D5:1"
-FIG74 = "r:2 D3:2~ | D3:2 D4:2~ | D4:2 C4:2~ | C4:2 B3:2~ | B3:2 E4:2~ | E4:2 D4:2~ | D4:2 F4:2~ | F4:2 E4:2~ | E4:2 D4:2~ | D4:2 C#4:2 | D4:1"
+FIG73 = ("r:2 A4:2~ | A4:2 D5:2~ | D5:2 C5:2~ | C5:2 Bb4:2~ | Bb4:2 G4:2 | A4:2 C5:2~"
+         " | C5:2 F5:2~ | F5:2 E5:2~ | E5:2 D5:2~ | D5:2 C#5:2 | D5:1")
+FIG74 = ("r:2 D3:2~ | D3:2 D4:2~ | D4:2 C4:2~ | C4:2 B3:2~ | B3:2 E4:2~ | E4:2 D4:2~"
+         " | D4:2 F4:2~ | F4:2 E4:2~ | E4:2 D4:2~ | D4:2 C#4:2 | D4:1")
 
 
 def suspension(ctx, i):
@@ -51,13 +53,15 @@ def resolution(ctx, i, ornamented: bool):
 
 @rule(
     code="D201", name="suspension-unprepared", message="a tied note is dissonant where it is attacked",
-    species=SYNCOPATED, scope="notes", reach=(0, 0), weight=10,
+    species=SYNCOPATED, scope="notes", reach=(1, 0), weight=10,
     what="Flags a counterpoint note tied over the bar line that is already dissonant with the cantus firmus "
-         "where it is struck, on the weak beat.",
+         "where it is struck, on the weak beat (unless it is the stepwise resolution of a suspension, which "
+         "D204 reports).",
     why="A syncopation is prepared: it enters as a consonance and only becomes dissonant when the cantus "
         "firmus moves under it. A dissonance struck on the weak beat and then held has neither preparation "
         "nor passing motion to justify it.",
-    wrong=Example(cf=FUX_CF, cp=FIG73.replace("C5:2 Bb4:2~ | Bb4:2 G4:2", "C5:2 E5:2~ | E5:2 B4:2"), species=4, bars=(4,)),
+    wrong=Example(cf=FUX_CF, cp=FIG73.replace("C5:2 Bb4:2~ | Bb4:2 G4:2", "C5:2 E5:2~ | E5:2 B4:2"),
+                  species=4, bars=(4,)),
     right=Example(cf=FUX_CF, cp=FIG73, species=4),
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 4 (fourth species: the tied note is consonant on "
            "the upbeat); Jeppesen, Counterpoint (1931), Part II, fourth species (preparation).",
@@ -69,7 +73,9 @@ def suspension_unprepared(ctx, i, opts):
     v = vertical_at(ctx, a.start)
     if v is None or v.interval.is_consonant:
         return None
-    return Hit(a.start, f"{a.pitch.pretty} is tied over the bar line but enters as {against(v)}", end=a.end)
+    if i > 0 and suspension(ctx, i - 1) is not None and step(ctx.line[i - 1], a).steps == -1:
+        return None  # a suspension resolving onto a dissonance: D204
+    return Hit(a.start, f"{a.pitch.pretty} is tied over the bar line but enters as {against(v)}", end=a.end - 1)
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,8 @@ class ResolutionOptions:
         "it holds back. Without the stepwise descent the dissonance is never explained. In fifth species "
         "the resolution may be ornamented: a consonant note may come between, provided the resolving note "
         "sounds on the half bar.",
-    wrong=Example(cf=FUX_CF, cp=FIG73.replace("D5:2 C5:2~ | C5:2 Bb4:2~ | Bb4:2 G4:2", "D5:2 B4:2~ | B4:2 D5:2~ | D5:2 G4:2"),
+    wrong=Example(cf=FUX_CF, cp=FIG73.replace("D5:2 C5:2~ | C5:2 Bb4:2~ | Bb4:2 G4:2",
+                                              "D5:2 B4:2~ | B4:2 D5:2~ | D5:2 G4:2"),
                   species=4, bars=(3,)),
     right=Example(cf=FUX_CF, cp=FIG73, species=4),
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 4 (ligatures resolve downward by step) and Ch. 5 "
@@ -107,7 +114,7 @@ def suspension_unresolved(ctx, i, opts):
         return Hit(v.start, f"{a.pitch.pretty} ({against(v)}) is never resolved")
     nxt = line[i + 1]
     return Hit(v.start, f"{a.pitch.pretty} suspended ({against(v)}) is left by {move(a, nxt)} to "
-                        f"{nxt.pitch.pretty} instead of falling a step", end=nxt.end)
+                        f"{nxt.pitch.pretty} instead of falling a step", end=nxt.end - 1)
 
 
 @rule(
@@ -116,8 +123,7 @@ def suspension_unresolved(ctx, i, opts):
     what="Flags a tied note dissonant on the downbeat that moves up by step to the next note.",
     why="The suspended dissonance is a consonance held back; it resolves by falling to the note it "
         "displaced. Rising from it (a 'retardation') is foreign to the strict style Fux and Jeppesen teach.",
-    wrong=Example(cf=FUX_CF, cp=FIG74.replace("D4:2 C#4:2", "D4:2 E4:2"),
-                  species=4, above=False, bars=(10,)),
+    wrong=Example(cf=FUX_CF, cp=FIG74.replace("D4:2 C#4:2", "D4:2 E4:2"), species=4, above=False, bars=(10,)),
     right=Example(cf=FUX_CF, cp=FIG74, species=4, above=False),
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 4; Jeppesen, Counterpoint (1931), Part II, fourth "
            "species (the dissonant syncope always resolves downward).",
@@ -130,7 +136,7 @@ def suspension_resolves_upward(ctx, i, opts):
     nxt = ctx.line[i + 1]
     if step(a, nxt).steps != 1:
         return None
-    return Hit(v.start, f"{a.pitch.pretty} suspended ({against(v)}) rises to {nxt.pitch.pretty}", end=nxt.end)
+    return Hit(v.start, f"{a.pitch.pretty} suspended ({against(v)}) rises to {nxt.pitch.pretty}", end=nxt.end - 1)
 
 
 @rule(
@@ -155,7 +161,8 @@ def suspension_resolves_to_dissonance(ctx, i, opts):
     rv = vertical_at(ctx, r.start)
     if rv is None or rv.interval.is_consonant:
         return None
-    return Hit(v.start, f"{a.pitch.pretty} ({against(v)}) resolves to {r.pitch.pretty}, {against(rv)}", end=r.end)
+    return Hit(v.start, f"{a.pitch.pretty} ({against(v)}) resolves to {r.pitch.pretty}, {against(rv)}",
+               end=r.end - 1)
 
 
 def figure(v, rv) -> str:
@@ -164,10 +171,8 @@ def figure(v, rv) -> str:
     d, r = v.interval, rv.interval
     ds = d.simple_number
     rs = 1 if r.number == 1 else r.simple_number
-    if side(v) == "over":
-        if ds == 2:
-            return "2-1" if d.number == 2 and rs == 1 else f"9-{rs}"
-        return f"{ds}-{rs}"
+    if side(v) == "over" and ds == 2:
+        return "2-1" if d.number == 2 and rs == 1 else f"9-{rs}"
     return f"{ds}-{rs}"
 
 
@@ -203,7 +208,8 @@ def _figure_of(ctx, i, opts):
     why="Only some suspensions sound as delayed consonances. In the lower voice the seventh resolving to an "
         "octave merely exposes the octave it displaces (Fux calls it unusable), while 2-3 and 4-5 are the "
         "lower voice's suspensions.",
-    wrong=Example(cf="D4 F4 D4 E4 F4 E4 D4", cp="r:2 D3:2~ | D3:2 A3:2 | G3:2 F3:2~ | F3:2 E3:2~ | E3:2 D3:2~ | D3:2 C#3:2 | D3:1",
+    wrong=Example(cf="D4 F4 D4 E4 F4 E4 D4",
+                  cp="r:2 D3:2~ | D3:2 A3:2 | G3:2 F3:2~ | F3:2 E3:2~ | E3:2 D3:2~ | D3:2 C#3:2 | D3:1",
                   species=4, above=False, bars=(4,)),
     right=Example(cf=FUX_CF, cp=FIG74, species=4, above=False),
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 4 (the dissonances of the ligature above and below, "
@@ -219,7 +225,7 @@ def suspension_figure_forbidden(ctx, i, opts):
         return None
     where = "above" if side(v) == "over" else "below"
     return Hit(v.start, f"{a.pitch.pretty}→{r.pitch.pretty} against {v.cf.pretty}: a {fig} suspension with the "
-                        f"counterpoint {where}", end=r.end)
+                        f"counterpoint {where}", end=r.end - 1)
 
 
 @dataclass(frozen=True)
@@ -237,7 +243,8 @@ class WeakFigureOptions:
     why="7-6 and 4-3 (above) and 2-3 (below) resolve onto imperfect consonances and keep the music moving; "
         "the 9-8 resolves onto an octave, which sounds empty in two voices and, repeated, approaches parallel "
         "octaves.",
-    wrong=Example(cf=FUX_CF, cp=FIG73.replace("A4:2 D5:2~ | D5:2 C5:2~ | C5:2 Bb4:2~", "A4:2 F5:2~ | F5:2 E5:2 | A4:2 Bb4:2~"),
+    wrong=Example(cf=FUX_CF, cp=FIG73.replace("A4:2 D5:2~ | D5:2 C5:2~ | C5:2 Bb4:2~",
+                                              "A4:2 F5:2~ | F5:2 E5:2 | A4:2 Bb4:2~"),
                   species=4, bars=(3,)),
     right=Example(cf=FUX_CF, cp=FIG73, species=4),
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 4 (fig. 77 uses the 9-8); Jeppesen, Counterpoint (1931), "
@@ -251,7 +258,8 @@ def suspension_figure_weak(ctx, i, opts):
     weak = opts.upper if side(v) == "over" else opts.lower
     if fig not in weak:
         return None
-    return Hit(v.start, f"{a.pitch.pretty}→{r.pitch.pretty} against {v.cf.pretty}: a {fig} suspension", end=r.end)
+    return Hit(v.start, f"{a.pitch.pretty}→{r.pitch.pretty} against {v.cf.pretty}: a {fig} suspension",
+               end=r.end - 1)
 
 
 @rule(

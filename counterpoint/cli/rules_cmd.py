@@ -36,13 +36,10 @@ def run(args) -> int:
     if args.format == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"rulebook {book.name}: {len(rows)} rules", box=None, pad_edge=False, title_justify="left")
-    for col in ("code", "name", "severity", "species", "message"):
-        table.add_column(col, no_wrap=col != "message")
-    for row in rows:
-        table.add_row(row["code"], row["name"], row["severity"], row["species"], row["message"])
-    Console().print(table)
+    name_w = max(len(r["name"]) for r in rows)
+    spec_w = max(len(r["species"]) for r in rows)
+    print(f"rulebook {book.name}: {len(rows)} rules  ·  `counterpoint rules CODE` explains one")
+    print()
+    for r in rows:
+        print(f"{r['code']}  {r['name']:<{name_w}}  {r['severity']:<7}  {r['species']:<{spec_w}}  {r['message']}")
     return 0

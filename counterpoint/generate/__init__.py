@@ -1,0 +1,122 @@
+"""The generator: counterpoint in species 1-5 above or below a cantus firmus, ranked and explained.
+
+>>> from counterpoint.generate import generate
+>>> best = generate("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=1, n=3, seed=1)
+>>> len(best), all(s.report.ok for s in best)
+(3, True)
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+from counterpoint.catalogue.registry import BY_CODE
+from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
+from counterpoint.errors import InputError, NoSolutionError
+from counterpoint.generate.domain import default_range, parse_range
+from counterpoint.generate.search import Ranker, Search, SearchStats, _Impossible, penalty_rank
+from counterpoint.generate.solution import Solution
+from counterpoint.model.build import assemble
+from counterpoint.model.exercise import SPECIES_NAMES, Exercise
+from counterpoint.model.mode import Mode
+from counterpoint.model.notation import parse_notes
+
+__all__ = ["generate", "Solution", "GenerateResult", "penalty_rank"]
+
+
+class GenerateResult(list):
+    """A list of solutions, best first, that also tells how the search went (``.stats``)."""
+
+    stats: SearchStats
+
+
+def cantus_exercise(cf, mode: str | Mode | None = None) -> Exercise:
+    """A cantus-firmus exercise from a note list, a file, an Exercise or a list of pitches."""
+    if isinstance(cf, Exercise):
+        return assemble(cf.cf, species=0, mode=mode or cf.mode, title=cf.title)
+    if isinstance(cf, Path) or (isinstance(cf, str) and Path(cf).suffix.lower() in {".musicxml", ".xml", ".mxl", ".krn", ".abc"}):
+        from counterpoint.io.m21 import load_exercise
+
+        ex = load_exercise(cf, mode=mode)
+        return assemble(ex.cf, species=0, mode=ex.mode, title=ex.title)
+    if isinstance(cf, str):
+        return assemble(parse_notes(cf), species=0, mode=mode)
+    if isinstance(cf, (list, tuple)):
+        return assemble(parse_notes(" ".join(getattr(p, "name", str(p)) for p in cf)), species=0, mode=mode)
+    raise InputError(f"cannot read a cantus firmus from a {type(cf).__name__}.")
+
+
+def generate(cf, species: int = 1, position: str = "above", rules: str | Path | Rulebook = "fux", n: int = 10,
+             seed: int | None = None, time_limit: float = 5.0, *, mode: str | Mode | None = None,
+             voice_range: str | None = None, rank: Ranker | None = None, min_diff: int | None = None,
+             pool_size: int | None = None, progress=None) -> GenerateResult:
+    """Generate up to ``n`` counterpoints, best first, each passing every hard rule of the rulebook.
+
+    Raises :class:`NoSolutionError` (naming the rules in conflict) when no line exists, and
+    :class:`InputError` for unusable input. ``result.stats`` tells whether the time limit cut the search.
+    """
+    if species not in (1, 2, 3, 4, 5):
+        raise InputError(f"species {species} does not exist; use 1, 2, 3, 4 or 5.")
+    if position not in ("above", "below"):
+        raise InputError(f"position must be 'above' or 'below', not '{position}'.")
+    if n < 1:
+        raise InputError("n must be at least 1.")
+    if time_limit <= 0:
+        raise InputError("the time limit must be positive.")
+    base = cantus_exercise(cf, mode)
+    for p in base.cf_pitches:
+        if not base.mode.contains(p):
+            raise InputError(f"the cantus firmus's {p.name} lies outside {base.mode.label}; a cantus firmus uses only the mode's notes.")
+    book = load_rulebook(rules)
+    above = position == "above"
+    if voice_range:
+        low_p, high_p = parse_range(voice_range)
+        low, high = low_p.diatonic, high_p.diatonic
+    else:
+        low, high = default_range(base.cf_pitches, above)
+    rng = random.Random(seed)
+    search = Search(base, species, above, book, low, high, rng)
+    deadline = time.monotonic() + time_limit
+    n_attacks = search.model(search.rhythm()).n
+    min_diff = max(2, n_attacks // 8) if min_diff is None else min_diff
+    pool_size = max(150, 30 * n) if pool_size is None else pool_size
+    try:
+        found = search.run(n, deadline, rank or penalty_rank, min_diff, pool_size, progress)
+    except _Impossible as exc:
+        raise NoSolutionError(_diagnose(base, species, above, book, low, high, exc.model, seed)) from None
+    if not found and search.stats.timed_out:
+        raise NoSolutionError(f"no {SPECIES_NAMES[species]} line was found within the time limit of {time_limit:g} s; "
+                              "allow more time with --time-limit.")
+    result = GenerateResult(found)
+    result.stats = search.stats
+    return result
+
+
+def _diagnose(base, species, above, book, low, high, model, seed) -> str:
+    """Name the rules in conflict: those broken by the cantus firmus alone, or those whose removal makes a line possible."""
+    where = "above" if above else "below"
+    head = f"no {SPECIES_NAMES[species]} line {where} this cantus firmus satisfies rulebook {book.name}"
+    if model.fixed_failures:
+        parts = sorted({f"{s.rule.code} {s.rule.name} (bar {i + 1})" for s, i in model.fixed_failures})
+        return f"{head}: the cantus firmus itself breaks {', '.join(parts)}."
+    codes = sorted({s.rule.code for s in model.windows_settings()} | {s.rule.code for s in model.whole})
+    culprits = []
+    for code in codes:
+        trial = Search(base, species, above, book, low, high, random.Random(seed), without=frozenset({code}))
+        try:
+            for _ in trial.stream(time.monotonic() + 0.4, 1):
+                culprits.append(code)
+                break
+        except _Impossible:
+            continue
+    bar = model.frontier
+    place = ""
+    if model.n and bar >= 0:
+        b = model.ctx.cp[min(bar + 1, model.n - 1)].bar + 1
+        place = f" near bar {b}"
+    if culprits:
+        names = " and ".join(f"{c} {BY_CODE[c].name}" for c in culprits)
+        return f"{head}{place}: {names} cannot all hold with the other rules in range; relax one of them or widen the range (--range)."
+    return f"{head}{place}: no single rule is to blame; widen the range (--range) or relax the rulebook."

@@ -1,0 +1,46 @@
+"""Which pitches the counterpoint may use: the mode's notes plus the musica ficta it allows, in a range."""
+
+from __future__ import annotations
+
+import re
+
+from counterpoint.errors import InputError
+from counterpoint.model.mode import Mode
+from counterpoint.model.pitch import Pitch
+
+ABOVE_SPAN = (-2, 11)  # diatonic steps around the cantus firmus: a third below its lowest note to a twelfth above its highest
+BELOW_SPAN = (-11, 2)
+
+
+def parse_range(text: str) -> tuple[Pitch, Pitch]:
+    """'G2-C4' -> (G2, C4)."""
+    parts = re.split(r"\s*(?:-|–|\.\.|to)\s*(?=[A-Ga-g])", text.strip())
+    if len(parts) != 2:
+        raise InputError(f"'{text}' is not a range; write two pitches like G2-C4.")
+    low, high = (Pitch.parse(p) for p in parts)
+    if low.diatonic >= high.diatonic:
+        raise InputError(f"the range {text} is empty; put the lower pitch first.")
+    return low, high
+
+
+def default_range(cf: list[Pitch], above: bool) -> tuple[int, int]:
+    """Diatonic bounds of the counterpoint, from the cantus firmus's register."""
+    lo, hi = min(p.diatonic for p in cf), max(p.diatonic for p in cf)
+    span = ABOVE_SPAN if above else BELOW_SPAN
+    return lo + span[0], hi + span[1]
+
+
+def candidates(mode: Mode, low: int, high: int) -> list[Pitch]:
+    """Every pitch from diatonic step ``low`` to ``high``: the mode's spelling plus each allowed ficta alteration.
+
+    Whether a ficta note may stand at a given place is for the rules (cadence and chromatic-note rules) to say.
+    """
+    out: list[Pitch] = []
+    for d in range(low, high + 1):
+        natural = mode.scale_pitch(d)
+        out.append(natural)
+        for change in (-1, 1):
+            altered = natural.with_alter(natural.alter + change)
+            if abs(altered.alter) <= 1 and mode.ficta(altered):
+                out.append(altered)
+    return out

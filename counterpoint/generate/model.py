@@ -1,0 +1,147 @@
+"""The constraint model: a rulebook's hard rules become python-constraint constraints over the counterpoint's notes.
+
+Nothing here knows any rule. Each (rule, position) of the catalogue's definitions becomes one constraint
+over exactly the notes the rule's declared reach covers; the constraint writes the candidate pitches into
+the context's pitch array and runs the rule's own function. So the generator enforces precisely what
+`check` reports, and a new rule needs no solver code.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from constraint import FunctionConstraint, OptimizedBacktrackingSolver, Problem
+
+from counterpoint.catalogue.base import ERROR, Hit
+from counterpoint.catalogue.context import Context
+from counterpoint.catalogue.rulebook import Rulebook, Setting
+from counterpoint.model.exercise import Exercise
+from counterpoint.model.pitch import Pitch
+
+
+class SearchTimeout(Exception):
+    """Raised inside a constraint when the time limit has passed, to unwind the solver."""
+
+
+class _CadenceFirst(OptimizedBacktrackingSolver):
+    """Assign the closing notes first, then the rest from first to last.
+
+    The cadence is the tightest spot of every exercise; fixing it first means a line that cannot reach
+    it fails at once instead of after the whole middle has been searched. Going forward in time then
+    closes every rule window as early as possible.
+    """
+
+    def __init__(self, tail: int):
+        super().__init__(forwardcheck=True)
+        self.tail = tail
+
+    def getSortedVariables(self, domains, vconstraints):  # noqa: N802 - python-constraint's name
+        order = sorted(domains)
+        return order[len(order) - self.tail:] + order[: len(order) - self.tail]
+
+
+def _broken(found) -> bool:
+    if found is None:
+        return False
+    if isinstance(found, Hit):
+        return True
+    return next(iter(found), None) is not None
+
+
+class PitchModel:
+    """The counterpoint's pitches as variables (one per attack, in time order) for one fixed rhythm."""
+
+    def __init__(self, exercise: Exercise, settings: Sequence[Setting]):
+        self.exercise = exercise
+        self.ctx = Context(exercise)
+        self.n = len(self.ctx.cp)
+        self.windows: dict[tuple[int, ...], list[tuple[Setting, int]]] = defaultdict(list)
+        self.whole: list[Setting] = []
+        self.fixed_failures: list[tuple[Setting, int]] = []
+        for s in settings:
+            if s.rule.scope == "whole":
+                self.whole.append(s)
+                continue
+            for i in s.rule.positions(self.ctx):
+                deps = self.deps(s, i)
+                if deps:
+                    self.windows[deps].append((s, i))
+                elif _broken(s.rule.fn(self.ctx, i, s.options)):
+                    self.fixed_failures.append((s, i))  # broken by the cantus firmus alone
+        self.calls = 0
+        self.deadline = float("inf")
+        self.frontier = -1  # the latest note any satisfied window has reached
+
+    def deps(self, s: Setting, i: int) -> tuple[int, ...]:
+        """The attack indices a rule reads at position i, from its declared scope and reach."""
+        before, after = s.rule.reach
+        if s.rule.scope == "notes":
+            return tuple(range(max(0, i - before), min(self.n, i + after + 1)))
+        bar_ticks = self.ctx.bar_ticks
+        first, last = (i - before) * bar_ticks, (i + after + 1) * bar_ticks
+        return tuple(a.index for a in self.ctx.cp if a.start < last and a.end > first)
+
+    def problem(self, domains: Sequence[Sequence[Pitch]], deadline: float) -> Problem:
+        """A python-constraint Problem; ``domains[k]`` lists attack k's pitches, most preferred LAST.
+
+        The search raises SearchTimeout once ``self.deadline`` (which the caller may move) has passed.
+        """
+        self.deadline = deadline
+        tail = sum(1 for a in self.ctx.cp if a.bar >= self.ctx.n_bars - 2)
+        problem = Problem(_CadenceFirst(tail))
+        for k in range(self.n):
+            problem.addVariable(k, list(domains[k]))
+        for deps, checks in self.windows.items():
+            problem.addConstraint(FunctionConstraint(self._constraint(deps, checks)), list(deps))
+        return problem
+
+    def _constraint(self, deps: tuple[int, ...], checks: list[tuple[Setting, int]]) -> Callable:
+        ctx, pitches = self.ctx, self.ctx.cp_pitches
+        last = deps[-1]
+        calls = [(s.rule.fn, i, s.options) for s, i in checks]
+        memo: dict[tuple, bool] = {}  # backtracking asks about the same notes again and again
+
+        def satisfied(*values) -> bool:
+            self.calls += 1
+            if not self.calls & 255 and time.monotonic() > self.deadline:
+                raise SearchTimeout
+            known = memo.get(values)
+            if known is None:
+                for k, v in zip(deps, values):
+                    pitches[k] = v
+                known = not any(_broken(fn(ctx, i, opts)) for fn, i, opts in calls)
+                if len(memo) < 200_000:
+                    memo[values] = known
+            if known and last > self.frontier:
+                self.frontier = last
+            return known
+
+        return satisfied
+
+    def windows_settings(self) -> list[Setting]:
+        return [s for checks in self.windows.values() for s, _ in checks]
+
+    def complete(self, values: Sequence[Pitch]) -> Exercise:
+        """The exercise with these pitches in the counterpoint."""
+        notes, k, tied = [], -1, False
+        for note in self.exercise.cp:
+            if note.pitch is None:
+                notes.append(note)
+                continue
+            if not tied:
+                k += 1
+            notes.append(replace(note, pitch=values[k]))
+            tied = note.tie
+        return replace(self.exercise, cp=tuple(notes))
+
+    def whole_ok(self, values: Sequence[Pitch]) -> bool:
+        """The whole-line hard rules, checked on a complete line."""
+        self.ctx.cp_pitches[:] = values
+        return not any(_broken(s.rule.fn(self.ctx, 0, s.options)) for s in self.whole)
+
+
+def hard_settings(book: Rulebook, species: int, without: frozenset[str] = frozenset()) -> list[Setting]:
+    return [s for s in book.active(species) if s.severity == ERROR and s.rule.code not in without]

@@ -1,0 +1,113 @@
+"""Species rhythms for the generator: bar patterns, and sampling a whole line's rhythm from them.
+
+A bar pattern lists its note durations in ticks (a bar is 16). ``tied_in`` means its first note
+continues the previous bar's last note; ``tie_out`` means its last note is tied into the next bar.
+The fourth- and fifth-species patterns are the ones Fux writes in his own solutions (Gradus, Figs.
+73-88b), weighted by how often he uses each, so every Fux rhythm is reachable.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from counterpoint.errors import InputError
+from counterpoint.model.exercise import Note
+
+
+@dataclass(frozen=True)
+class BarPattern:
+    durations: tuple[int, ...]
+    tied_in: bool = False
+    tie_out: bool = False
+    rest_first: bool = False
+
+    @property
+    def label(self) -> str:
+        marks = {16: "1", 8: "2", 4: "4", 2: "8", 12: "2."}
+        words = [("r" if self.rest_first and i == 0 else "t" if self.tied_in and i == 0 else "n") + marks.get(d, str(d))
+                 for i, d in enumerate(self.durations)]
+        return " ".join(words) + ("~" if self.tie_out else "")
+
+
+def _p(text: str) -> BarPattern:
+    """'t4 n4 n8~' in Fux-count notation: r rest, t tied in, n new note; 16ths of a whole note."""
+    words = text.split()
+    durs = tuple(int(w[1:].rstrip("~")) for w in words)
+    return BarPattern(durs, tied_in=words[0][0] == "t", tie_out=words[-1].endswith("~"), rest_first=words[0][0] == "r")
+
+
+WHOLE_BAR = _p("n16")
+# (pattern, weight) by place in the line: first bar, inner bars, penultimate bar. The last bar is a whole note.
+PATTERNS: dict[int, dict[str, list[tuple[BarPattern, float]]]] = {
+    1: {"first": [(WHOLE_BAR, 1)], "inner": [(WHOLE_BAR, 1)], "penultimate": [(WHOLE_BAR, 1)]},
+    2: {"first": [(_p("n8 n8"), 1)], "inner": [(_p("n8 n8"), 1)], "penultimate": [(_p("n8 n8"), 1)]},
+    3: {"first": [(_p("n4 n4 n4 n4"), 1)], "inner": [(_p("n4 n4 n4 n4"), 1)], "penultimate": [(_p("n4 n4 n4 n4"), 1)]},
+    4: {
+        "first": [(_p("r8 n8~"), 1)],
+        "inner": [(_p("t8 n8~"), 20), (_p("t8 n8"), 1), (_p("n8 n8~"), 1)],
+        "penultimate": [(_p("t8 n8"), 1)],
+    },
+    5: {
+        "first": [(_p("r8 n8~"), 10), (_p("r8 n8"), 2)],
+        "inner": [(_p(t), w) for t, w in (
+            ("n4 n4 n8~", 23), ("t4 n4 n8~", 20), ("t4 n4 n4 n4", 10), ("t8 n4 n4", 8), ("n8 n8~", 7),
+            ("n4 n4 n4 n4", 6), ("t4 n2 n2 n8~", 5), ("t4 n2 n2 n4 n4", 5), ("n8 n4 n4", 4), ("t8 n8~", 3),
+            ("t8 n8", 3), ("n8 n8", 2), ("t4 n4 n8", 1), ("t4 n4 n4 n2 n2", 1), ("n4 n2 n2 n4 n4", 1),
+            ("n4 n4 n8", 1))],
+        "penultimate": [(_p("t8 n8"), 1)],
+    },
+}
+
+
+def sample_rhythm(species: int, n_bars: int, rng: random.Random) -> tuple[BarPattern, ...]:
+    """One rhythm for a whole line: a pattern per bar whose ties fit together."""
+    table = PATTERNS[species]
+    for _ in range(200):
+        bars: list[BarPattern] = []
+        for b in range(n_bars - 1):
+            place = "first" if b == 0 else "penultimate" if b == n_bars - 2 else "inner"
+            options = [(p, w) for p, w in table[place] if p.tied_in == (bars[-1].tie_out if bars else False)]
+            if place != "penultimate" and b == n_bars - 3:
+                need = table["penultimate"][0][0].tied_in
+                options = [(p, w) for p, w in options if p.tie_out == need]
+            if not options:
+                break
+            bars.append(rng.choices([p for p, _ in options], weights=[w for _, w in options])[0])
+        else:
+            if n_bars >= 2 and bars[-1].tie_out:
+                continue
+            return (*bars, WHOLE_BAR)
+    raise InputError(f"no {species}-species rhythm fits {n_bars} bars.")
+
+
+def rhythm_notes(bars: tuple[BarPattern, ...], placeholder, bar_ticks: int = 16) -> tuple[Note, ...]:
+    """Notes (with a placeholder pitch) for a rhythm; tied continuations become tied notes."""
+    notes: list[Note] = []
+    for b, pattern in enumerate(bars):
+        t = b * bar_ticks
+        scale = bar_ticks // 16
+        for k, d in enumerate(pattern.durations):
+            dur = d * scale
+            if k == 0 and pattern.rest_first:
+                notes.append(Note(None, t, dur))
+            else:
+                last = k == len(pattern.durations) - 1
+                notes.append(Note(placeholder, t, dur, tie=last and pattern.tie_out))
+            t += dur
+    return tuple(notes)
+
+
+def rhythm_of(cp: tuple[Note, ...], bar_ticks: int) -> tuple[BarPattern, ...]:
+    """The bar patterns of an existing counterpoint (to check Fux's rhythms are in the pattern language)."""
+    bars: dict[int, list[Note]] = {}
+    for n in cp:
+        bars.setdefault(n.start // bar_ticks, []).append(n)
+    out, prev_tie = [], False
+    scale = bar_ticks // 16
+    for b in sorted(bars):
+        ns = bars[b]
+        out.append(BarPattern(tuple(n.duration // scale for n in ns), tied_in=prev_tie, tie_out=ns[-1].tie,
+                              rest_first=ns[0].pitch is None))
+        prev_tie = ns[-1].tie
+    return tuple(out)

@@ -1,0 +1,170 @@
+"""Streaming search: restarts along random melodic contours, ranking, diversity, time limits, and diagnosis."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+
+from counterpoint.catalogue.engine import check_exercise
+from counterpoint.catalogue.rulebook import Rulebook
+from counterpoint.generate.domain import candidates
+from counterpoint.generate.model import PitchModel, SearchTimeout, hard_settings
+from counterpoint.generate.rhythm import PATTERNS, rhythm_notes, sample_rhythm
+from counterpoint.generate.solution import Solution
+from counterpoint.model.exercise import Exercise
+from counterpoint.model.pitch import Pitch
+
+Ranker = Callable[[Solution], float]
+
+
+def penalty_rank(solution: Solution) -> float:
+    """The default ranking: the sum of the weights of the preferences a line breaks (lower is better)."""
+    return solution.penalty
+
+
+@dataclass
+class SearchStats:
+    solutions: int = 0
+    restarts: int = 0
+    exhausted_rhythms: int = 0
+    timed_out: bool = False
+    seconds: float = 0.0
+    first_seconds: float | None = None
+    frontier_bar: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class Search:
+    """Generate counterpoints to ``base`` (a cantus firmus exercise) in one species and position."""
+
+    def __init__(self, base: Exercise, species: int, above: bool, book: Rulebook, low: int, high: int,
+                 rng: random.Random, without: frozenset[str] = frozenset()):
+        self.base = replace(base, species=species, cp_above=above)
+        self.species, self.book, self.rng = species, book, rng
+        self.low, self.high = low, high
+        self.pitches = candidates(base.mode, low, high)
+        self.settings = hard_settings(book, species, without)
+        self._models: dict[tuple, PitchModel] = {}
+        self.stats = SearchStats()
+
+    def model(self, rhythm) -> PitchModel:
+        if rhythm not in self._models:
+            cp = rhythm_notes(rhythm, self.pitches[0], self.base.bar_ticks)
+            self._models[rhythm] = PitchModel(replace(self.base, cp=cp), self.settings)
+        return self._models[rhythm]
+
+    def rhythm(self):
+        return sample_rhythm(self.species, self.base.n_bars, self.rng)
+
+    def _domains(self, model: PitchModel) -> list[list[Pitch]]:
+        """Each note's pitches, ordered around a random smooth contour (the solver tries the last first)."""
+        n, rng = model.n, self.rng
+        anchors = [rng.uniform(self.low + 2, self.high - 2) for _ in range(rng.randint(2, 4))]
+        out = []
+        for k in range(n):
+            x = k / max(1, n - 1) * (len(anchors) - 1)
+            j = min(int(x), len(anchors) - 2)
+            target = anchors[j] + (anchors[j + 1] - anchors[j]) * (x - j)
+            keyed = sorted(self.pitches, key=lambda p: abs(p.diatonic - target) + rng.random() * 2.5)
+            out.append(keyed[::-1])
+        return out
+
+    def stream(self, deadline: float, per_restart: int) -> Iterator[Exercise]:
+        """Valid exercises (every hard rule holds), restart after restart, until the deadline or exhaustion."""
+        start = time.monotonic()
+        fixed = len(PATTERNS[self.species]["inner"]) == 1
+        failed_rhythms = 0
+        slice_ = 0.05  # a restart that finds nothing in its slice gives way to a new contour; slices grow
+        while time.monotonic() < deadline:
+            rhythm = self.rhythm()
+            model = self.model(rhythm)
+            if model.fixed_failures:
+                raise _Impossible(model)
+            self.stats.restarts += 1
+            found = rejected = 0
+            until = min(deadline, time.monotonic() + slice_)
+            try:
+                for sol in model.problem(self._domains(model), until).getSolutionIter():
+                    values = [sol[k] for k in range(model.n)]
+                    if not model.whole_ok(values):
+                        rejected += 1
+                        if rejected > 40:  # a whole-line rule keeps failing along this contour
+                            break
+                        continue
+                    rejected = 0
+                    found += 1
+                    if self.stats.first_seconds is None:
+                        self.stats.first_seconds = time.monotonic() - start
+                    yield model.complete(values)
+                    if found >= per_restart:
+                        break
+                    model.deadline = min(deadline, time.monotonic() + slice_)
+            except SearchTimeout:
+                if time.monotonic() >= deadline:
+                    self.stats.timed_out = True
+                    return
+                if not found:
+                    slice_ = min(1.0, slice_ * 2)
+                continue
+            if found == 0 and rejected == 0:
+                self.stats.exhausted_rhythms += 1
+                failed_rhythms += 1
+                self.stats.frontier_bar = _bar_of(model, model.frontier)
+                if fixed or failed_rhythms >= 12:
+                    raise _Impossible(model)
+
+    def run(self, n: int, deadline: float, rank: Ranker, min_diff: int, pool_size: int,
+            progress: Callable[[int], None] | None = None) -> list[Solution]:
+        t0 = time.monotonic()
+        pool: dict[tuple, Solution] = {}
+        per_restart = max(8, pool_size // 25)
+        for ex in self.stream(deadline, per_restart):
+            key = tuple((note.pitch, note.start, note.tie) for note in ex.cp)
+            if key in pool:
+                continue
+            report = check_exercise(ex, self.book)
+            if not report.ok:  # the model and the checker disagree: never hand this out
+                self.stats.notes.append("a candidate failed check and was dropped: " + report.errors[0].code)
+                continue
+            sol = Solution(ex, report)
+            sol.parts["penalty"] = sol.penalty
+            sol.score = rank(sol)
+            pool[key] = sol
+            self.stats.solutions += 1
+            if progress:
+                progress(len(pool))
+            if len(pool) >= pool_size:
+                break
+        self.stats.seconds = time.monotonic() - t0
+        return select_diverse(sorted(pool.values(), key=lambda s: (s.score, s.notes)), n, min_diff)
+
+
+class _Impossible(Exception):
+    def __init__(self, model: PitchModel):
+        self.model = model
+
+
+def _bar_of(model: PitchModel, attack: int) -> int | None:
+    if attack < 0:
+        return 0
+    return model.ctx.cp[min(attack + 1, model.n - 1)].bar
+
+
+def select_diverse(ranked: list[Solution], n: int, min_diff: int) -> list[Solution]:
+    """The best ``n`` in order, skipping any that differs from an already chosen one in fewer than ``min_diff`` notes."""
+    chosen: list[Solution] = []
+    for sol in ranked:
+        if all(_difference(sol, c) >= min_diff for c in chosen):
+            chosen.append(sol)
+            if len(chosen) == n:
+                break
+    return chosen
+
+
+def _difference(a: Solution, b: Solution) -> int:
+    """Notes that differ in pitch or rhythm, counted over the attacks of both."""
+    xa = {(n.start, n.pitch) for n in a.exercise.cp if n.pitch is not None}
+    xb = {(n.start, n.pitch) for n in b.exercise.cp if n.pitch is not None}
+    return max(len(xa - xb), len(xb - xa))

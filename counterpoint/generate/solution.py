@@ -1,0 +1,59 @@
+"""A generated counterpoint with its explanation: the penalties by rule and place, and its check report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from counterpoint.catalogue.engine import Report
+from counterpoint.model.exercise import Exercise
+from counterpoint.model.notation import format_notes
+
+
+@dataclass
+class Solution:
+    exercise: Exercise
+    report: Report
+    score: float = 0.0  # the ranking's cost: lower ranks higher
+    parts: dict[str, float] = field(default_factory=dict)  # named parts of the score (e.g. penalty, critic)
+
+    @property
+    def notes(self) -> str:
+        """The counterpoint in note-list notation."""
+        return format_notes(self.exercise.cp, default=_default(self.exercise), bar_ticks=self.exercise.bar_ticks)
+
+    @property
+    def pitches(self) -> list:
+        return self.exercise.cp_pitches
+
+    @property
+    def penalty(self) -> float:
+        return self.report.penalty
+
+    @property
+    def penalties(self) -> list[tuple[str, str, str, float]]:
+        """Why it ranks here: (code, name, place, cost) for every preference it breaks."""
+        return [(v.code, v.name, v.place, v.weight) for v in self.report.warnings]
+
+    def penalty_summary(self) -> str:
+        """'M404 repeated-long-note ×2, V108 simultaneous-leaps ×1'."""
+        counts = Counter((v.code, v.name) for v in self.report.warnings)
+        return ", ".join(f"{code} {name} ×{k}" for (code, name), k in counts.most_common())
+
+    def to_music21(self):
+        return self.exercise.to_music21()
+
+    def to_dict(self) -> dict:
+        return {"notes": self.notes, "pitches": [p.name for p in self.pitches], "score": self.score,
+                "parts": self.parts, "penalty": self.penalty,
+                "penalties": [{"code": c, "name": n, "place": p, "cost": w} for c, n, p, w in self.penalties]}
+
+    def __str__(self) -> str:
+        return self.notes
+
+    def __repr__(self) -> str:
+        return f"<Solution {self.notes!r} penalty {self.penalty:g}>"
+
+
+def _default(ex: Exercise) -> int | None:
+    return ex.bar_ticks if ex.species == 1 else None
