@@ -57,10 +57,16 @@ def load_rulebook(spec: str | Path | Rulebook = "fux") -> Rulebook:
     """A rulebook by built-in name (``"fux"``) or by path to a TOML file."""
     if isinstance(spec, Rulebook):
         return spec
-    return _load(str(spec))
+    if str(spec) in builtin_rulebooks():
+        return _load_builtin(str(spec))
+    return _load(str(spec))  # a user's file is read afresh every time: it may have been edited
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=16)
+def _load_builtin(name: str) -> Rulebook:
+    return _load(name)
+
+
 def _load(spec: str) -> Rulebook:
     from counterpoint.catalogue.registry import RULES
 

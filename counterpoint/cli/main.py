@@ -47,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     except CounterpointError as exc:
         print(f"counterpoint: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader (e.g. `| head`) went away: not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("counterpoint: interrupted.", file=sys.stderr)
         return 130
