@@ -8,8 +8,8 @@ from counterpoint.errors import InputError
 from counterpoint.model.mode import Mode
 from counterpoint.model.pitch import Pitch
 
-ABOVE_SPAN = (-2, 11)  # diatonic steps around the cantus firmus: a third below its lowest note to a twelfth above its highest
-BELOW_SPAN = (-11, 2)
+ABOVE_SPAN = (-1, 7)  # diatonic steps around the cantus firmus: from a step below its lowest note to an octave above its highest
+BELOW_SPAN = (-8, 1)  # (Fux stays within 0..+6 above and -7..0 below in all 46 two-voice figures)
 
 
 def parse_range(text: str) -> tuple[Pitch, Pitch]:

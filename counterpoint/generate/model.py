@@ -26,6 +26,30 @@ class SearchTimeout(Exception):
     """Raised inside a constraint when the time limit has passed, to unwind the solver."""
 
 
+class _Undecided(Exception):
+    """A rule touched a note the solver has not chosen yet: the window cannot be judged so far."""
+
+
+class _Pending:
+    """Stands in the pitch array for a note not yet assigned; any use of it means 'undecided'.
+
+    Constraints are called on partial assignments too (python-constraint's ``assigned=False``). A rule
+    that reaches a verdict without touching a pending note has decided for good, so a broken window is
+    pruned as soon as the notes it really reads are known, not when its whole reach is.
+    """
+
+    __slots__ = ()
+
+    def _undecided(self, *args):
+        raise _Undecided
+
+    __getattr__ = __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = __bool__ = _undecided
+    __str__ = __format__ = __index__ = __int__ = _undecided
+
+
+PENDING = _Pending()
+
+
 class _CadenceFirst(OptimizedBacktrackingSolver):
     """Assign the closing notes first, then the rest from first to last.
 
@@ -95,7 +119,7 @@ class PitchModel:
         for k in range(self.n):
             problem.addVariable(k, list(domains[k]))
         for deps, checks in self.windows.items():
-            problem.addConstraint(FunctionConstraint(self._constraint(deps, checks)), list(deps))
+            problem.addConstraint(FunctionConstraint(self._constraint(deps, checks), assigned=False), list(deps))
         return problem
 
     def _constraint(self, deps: tuple[int, ...], checks: list[tuple[Setting, int]]) -> Callable:
@@ -111,8 +135,11 @@ class PitchModel:
             known = memo.get(values)
             if known is None:
                 for k, v in zip(deps, values):
-                    pitches[k] = v
-                known = not any(_broken(fn(ctx, i, opts)) for fn, i, opts in calls)
+                    pitches[k] = v if isinstance(v, Pitch) else PENDING
+                try:
+                    known = not any(_broken(fn(ctx, i, opts)) for fn, i, opts in calls)
+                except _Undecided:
+                    known = True
                 if len(memo) < 200_000:
                     memo[values] = known
             if known and last > self.frontier:

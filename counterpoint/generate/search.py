@@ -67,7 +67,8 @@ class Search:
             x = k / max(1, n - 1) * (len(anchors) - 1)
             j = min(int(x), len(anchors) - 2)
             target = anchors[j] + (anchors[j + 1] - anchors[j]) * (x - j)
-            keyed = sorted(self.pitches, key=lambda p: abs(p.diatonic - target) + rng.random() * 2.5)
+            keyed = sorted(self.pitches, key=lambda p: abs(p.diatonic - target) + rng.random() * 2.5
+                           + (0 if self.base.mode.contains(p) else 4))  # musica ficta only where it is needed
             out.append(keyed[::-1])
         return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from counterpoint.model.pitch import STEP_SEMITONES, Pitch
 
@@ -59,12 +60,7 @@ class Interval:
 
     @property
     def quality(self) -> str:
-        steps, semis = abs(self.steps), abs(self.semitones)
-        simple = steps % 7
-        diff = semis - (_REFERENCE[simple] + 12 * (steps // 7))
-        if simple in _PERFECT_CLASSES:
-            return {0: "P", 1: "A", 2: "AA", -1: "d", -2: "dd"}.get(diff, "?")
-        return {0: "M", -1: "m", 1: "A", 2: "AA", -2: "d", -3: "dd"}.get(diff, "?")
+        return _quality(abs(self.steps), abs(self.semitones))
 
     @property
     def name(self) -> str:
@@ -114,3 +110,12 @@ class Interval:
 
     def __str__(self) -> str:
         return self.name
+
+
+@cache
+def _quality(steps: int, semis: int) -> str:
+    simple = steps % 7
+    diff = semis - (_REFERENCE[simple] + 12 * (steps // 7))
+    if simple in _PERFECT_CLASSES:
+        return {0: "P", 1: "A", 2: "AA", -1: "d", -2: "dd"}.get(diff, "?")
+    return {0: "M", -1: "m", 1: "A", 2: "AA", -2: "d", -3: "dd"}.get(diff, "?")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from counterpoint.errors import InputError
 
@@ -20,6 +20,16 @@ class Pitch:
     octave: int
     step: int  # 0..6 for C D E F G A B
     alter: int = 0  # -2..2 semitones
+    # Derived once, stored as plain slots: rules read them in the solver's inner loop.
+    diatonic: int = field(init=False, compare=False, repr=False)  # C0 is 0, D0 is 1, C4 is 28
+    midi: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "diatonic", self.octave * 7 + self.step)
+        object.__setattr__(self, "midi", 12 * (self.octave + 1) + STEP_SEMITONES[self.step] + self.alter)
+
+    def __hash__(self) -> int:
+        return self.midi * 8 + self.step
 
     @classmethod
     def parse(cls, text: str) -> Pitch:
@@ -28,15 +38,6 @@ class Pitch:
             raise InputError(f"'{text}' is not a pitch; write a letter, an optional accidental and an octave, like C#4 or Bb3.")
         letter, acc, octave = m.groups()
         return cls(int(octave), STEPS.index(letter.upper()), _ACCIDENTALS[acc or ""])
-
-    @property
-    def diatonic(self) -> int:
-        """Diatonic step number: C0 is 0, D0 is 1, C4 is 28."""
-        return self.octave * 7 + self.step
-
-    @property
-    def midi(self) -> int:
-        return 12 * (self.octave + 1) + STEP_SEMITONES[self.step] + self.alter
 
     @property
     def pitch_class(self) -> int:
