@@ -12,6 +12,7 @@ from counterpoint.errors import CounterpointError
 
 COMMANDS = {
     "check": ("counterpoint.cli.check_cmd", "check an exercise (or a cantus firmus alone) against a rulebook"),
+    "generate": ("counterpoint.cli.generate_cmd", "write ranked counterpoints to a cantus firmus"),
     "rules": ("counterpoint.cli.rules_cmd", "list the rule catalogue, or explain one rule"),
     "demo": ("counterpoint.cli.demo_cmd", "check two built-in exercises, to see what the tool does"),
 }

@@ -20,7 +20,8 @@ class Solution:
     @property
     def notes(self) -> str:
         """The counterpoint in note-list notation."""
-        return format_notes(self.exercise.cp, default=_default(self.exercise), bar_ticks=self.exercise.bar_ticks)
+        ex = self.exercise
+        return format_notes(ex.cp, default=_default(ex), bar_ticks=None if ex.species == 1 else ex.bar_ticks)
 
     @property
     def pitches(self) -> list:

@@ -1,0 +1,108 @@
+"""`counterpoint generate`: write ranked counterpoints to a cantus firmus."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from counterpoint.errors import InputError
+
+OUT_SUFFIXES = (".musicxml", ".xml", ".mxl", ".mid", ".midi", ".krn", ".abc", ".json")
+
+
+def add_arguments(p) -> None:
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--cf", metavar="NOTES", help='the cantus firmus as a note list, e.g. "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"')
+    src.add_argument("--input", metavar="FILE", help="a score holding the cantus firmus (MusicXML, kern, ABC)")
+    p.add_argument("--species", type=int, choices=range(1, 6), metavar="N", required=True, help="species 1-5")
+    p.add_argument("--below", action="store_true", help="write the counterpoint below the cantus firmus (default: above)")
+    p.add_argument("--rules", default="fux", metavar="NAME|FILE", help="rulebook: a built-in name or a TOML file (default: fux)")
+    p.add_argument("-n", type=int, default=10, metavar="N", help="how many solutions (default: 10)")
+    p.add_argument("--seed", type=int, help="random seed; the same seed gives the same output")
+    p.add_argument("--time-limit", type=float, default=5.0, metavar="SEC", help="stop searching after this long (default: 5)")
+    p.add_argument("--mode", help="mode, e.g. 'G dorian' (default: inferred from the cantus firmus)")
+    p.add_argument("--range", dest="voice_range", metavar="LOW-HIGH", help="the counterpoint's range, e.g. G2-C4")
+    p.add_argument("--out", metavar="FILE", help="write the best solution: " + ", ".join(OUT_SUFFIXES))
+    p.add_argument("--format", choices=("text", "json"), default="text", help="terminal output (default: text)")
+
+
+def run(args) -> int:
+    from counterpoint.generate import generate
+
+    if not args.cf and not args.input:
+        raise InputError("give the cantus firmus with --cf \"D4 F4 ...\" or --input FILE.")
+    if args.n < 1:
+        raise InputError("-n must be at least 1.")
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
+        raise InputError(f"cannot write {out.name}; use one of {', '.join(OUT_SUFFIXES)}.")
+    if out is not None and not out.parent.exists():
+        raise InputError(f"the folder {out.parent} does not exist.")
+    cf = args.cf if args.cf else Path(args.input)
+    t0 = time.monotonic()
+    with _Progress(args.time_limit) as progress:
+        found = generate(cf, species=args.species, position="below" if args.below else "above", rules=args.rules,
+                         n=args.n, seed=args.seed, time_limit=args.time_limit, mode=args.mode,
+                         voice_range=args.voice_range, progress=progress.update)
+    elapsed = time.monotonic() - t0
+    if out is not None:
+        from counterpoint.io.writers import write_solutions
+
+        write_solutions(found[:1], out)
+    if args.format == "json":
+        print(json.dumps({"solutions": [s.to_dict() for s in found], "stats": _stats(found, elapsed)}, indent=2,
+                         ensure_ascii=False))
+    else:
+        print(_text(found, args, elapsed, out))
+    return 0
+
+
+def _stats(found, elapsed) -> dict:
+    st = found.stats
+    return {"candidates": st.solutions, "seconds": round(elapsed, 3), "timed_out": st.timed_out}
+
+
+def _text(found, args, elapsed, out) -> str:
+    from counterpoint.model.exercise import SPECIES_NAMES
+
+    ex = found[0].exercise
+    where = "below" if args.below else "above"
+    st = found.stats
+    lines = [f"{ex.mode.label}, {SPECIES_NAMES[args.species]} {where}, rulebook {found[0].report.rulebook}, "
+             f"{st.solutions} legal lines ranked by rule penalties ({elapsed:.1f} s)", ""]
+    width = max(len(s.notes) for s in found)
+    for k, s in enumerate(found, 1):
+        why = s.penalty_summary() or "no preference broken"
+        lines.append(f" #{k:<2} {s.notes:<{width}}  penalty {s.penalty:g}  ({why})")
+    if len(found) < args.n:
+        reason = "the time limit ran out" if st.timed_out else "no more different enough lines were found"
+        lines.append(f"\nonly {len(found)} of {args.n} asked for: {reason}.")
+    lines.append("")
+    lines.append(f"wrote {out}" if out else "wrote nothing; add --out solution.musicxml (or .mid, .krn, .abc, .json)")
+    return "\n".join(lines)
+
+
+class _Progress:
+    """A progress line on stderr for searches that take more than a moment."""
+
+    def __init__(self, limit: float):
+        self.limit, self.bar, self.t0 = limit, None, time.monotonic()
+
+    def __enter__(self):
+        return self
+
+    def update(self, count: int) -> None:
+        if self.bar is None and time.monotonic() - self.t0 > 0.7 and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("searching", total=None)
+        if self.bar is not None:
+            self.bar.update(self.task, description=f"searching: {count} legal lines", completed=count)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
