@@ -15,7 +15,7 @@ from pathlib import Path
 from counterpoint.catalogue.registry import BY_CODE
 from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
 from counterpoint.errors import InputError, NoSolutionError
-from counterpoint.generate.domain import default_range, parse_range
+from counterpoint.generate.domain import candidates, default_range, parse_range
 from counterpoint.generate.search import Ranker, Search, SearchStats, _Impossible, penalty_rank
 from counterpoint.generate.solution import Solution
 from counterpoint.model.build import assemble
@@ -81,7 +81,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     deadline = time.monotonic() + time_limit
     n_attacks = search.model(search.rhythm()).n
     min_diff = max(2, n_attacks // 8) if min_diff is None else min_diff
-    pool_size = max(150, 30 * n) if pool_size is None else pool_size
+    pool_size = max(120, 12 * n) if pool_size is None else pool_size
     try:
         found = search.run(n, deadline, rank or penalty_rank, min_diff, pool_size, progress)
     except _Impossible as exc:
@@ -101,6 +101,14 @@ def _diagnose(base, species, above, book, low, high, model, seed) -> str:
     if model.fixed_failures:
         parts = sorted({f"{s.rule.code} {s.rule.name} (bar {i + 1})" for s, i in model.fixed_failures})
         return f"{head}: the cantus firmus itself breaks {', '.join(parts)}."
+    empty = model.empty_domains(candidates(base.mode, low, high))
+    if empty:
+        k, codes = empty[0]
+        bar = model.ctx.cp[k].bar + 1
+        names = " and ".join(f"{c} {BY_CODE[c].name}" for c in codes)
+        verb = "rule" if len(codes) > 1 else "rules"
+        return (f"{head}: in bar {bar}, {names} {verb} out every pitch in the range "
+                f"{_range_name(base, low, high)}; widen it with --range or relax the rule.")
     codes = sorted({s.rule.code for s in model.windows_settings()} | {s.rule.code for s in model.whole})
     culprits = []
     for code in codes:
@@ -120,3 +128,7 @@ def _diagnose(base, species, above, book, low, high, model, seed) -> str:
         names = " and ".join(f"{c} {BY_CODE[c].name}" for c in culprits)
         return f"{head}{place}: {names} cannot all hold with the other rules in range; relax one of them or widen the range (--range)."
     return f"{head}{place}: no single rule is to blame; widen the range (--range) or relax the rulebook."
+
+
+def _range_name(base: Exercise, low: int, high: int) -> str:
+    return f"{base.mode.scale_pitch(low).name}–{base.mode.scale_pitch(high).name}"

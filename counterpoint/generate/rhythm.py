@@ -41,7 +41,7 @@ WHOLE_BAR = _p("n16")
 # (pattern, weight) by place in the line: first bar, inner bars, penultimate bar. The last bar is a whole note.
 PATTERNS: dict[int, dict[str, list[tuple[BarPattern, float]]]] = {
     1: {"first": [(WHOLE_BAR, 1)], "inner": [(WHOLE_BAR, 1)], "penultimate": [(WHOLE_BAR, 1)]},
-    2: {"first": [(_p("n8 n8"), 1)], "inner": [(_p("n8 n8"), 1)], "penultimate": [(_p("n8 n8"), 1)]},
+    2: {"first": [(_p("r8 n8"), 11), (_p("n8 n8"), 1)], "inner": [(_p("n8 n8"), 1)], "penultimate": [(_p("n8 n8"), 1)]},
     3: {"first": [(_p("n4 n4 n4 n4"), 1)], "inner": [(_p("n4 n4 n4 n4"), 1)], "penultimate": [(_p("n4 n4 n4 n4"), 1)]},
     4: {
         "first": [(_p("r8 n8~"), 1)],

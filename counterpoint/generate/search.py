@@ -75,9 +75,9 @@ class Search:
     def stream(self, deadline: float, per_restart: int) -> Iterator[Exercise]:
         """Valid exercises (every hard rule holds), restart after restart, until the deadline or exhaustion."""
         start = time.monotonic()
-        fixed = len(PATTERNS[self.species]["inner"]) == 1
+        fixed = all(len(options) == 1 for options in PATTERNS[self.species].values())
         failed_rhythms = 0
-        slice_ = 0.05  # a restart that finds nothing in its slice gives way to a new contour; slices grow
+        slice_ = 0.1  # a restart that finds nothing in its slice gives way to a new contour; slices grow
         while time.monotonic() < deadline:
             rhythm = self.rhythm()
             model = self.model(rhythm)
@@ -120,7 +120,7 @@ class Search:
             progress: Callable[[int], None] | None = None) -> list[Solution]:
         t0 = time.monotonic()
         pool: dict[tuple, Solution] = {}
-        per_restart = max(8, pool_size // 25)
+        per_restart = max(6, pool_size // 12)
         for ex in self.stream(deadline, per_restart):
             key = tuple((note.pitch, note.start, note.tie) for note in ex.cp)
             if key in pool:
