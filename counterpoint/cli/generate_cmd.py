@@ -25,6 +25,7 @@ def add_arguments(p) -> None:
     p.add_argument("--mode", help="mode, e.g. 'G dorian' (default: inferred from the cantus firmus)")
     p.add_argument("--range", dest="voice_range", metavar="LOW-HIGH", help="the counterpoint's range, e.g. G2-C4")
     p.add_argument("--out", metavar="FILE", help="write the best solution: " + ", ".join(OUT_SUFFIXES))
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--format", choices=("text", "json"), default="text", help="terminal output (default: text)")
 
 
@@ -40,6 +41,10 @@ def run(args) -> int:
         raise InputError(f"cannot write {out.name}; use one of {', '.join(OUT_SUFFIXES)}.")
     if out is not None and not out.parent.exists():
         raise InputError(f"the folder {out.parent} does not exist.")
+    if out is not None and out.exists() and not args.force:
+        raise InputError(f"{out} already exists; choose another name or add --force to overwrite it.")
+    if out is not None and args.input and out.resolve() == Path(args.input).resolve():
+        raise InputError("--out names the input file; choose another name.")
     cf = args.cf if args.cf else Path(args.input)
     t0 = time.monotonic()
     with _Progress(args.time_limit) as progress:

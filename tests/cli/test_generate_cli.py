@@ -1,0 +1,63 @@
+"""`counterpoint generate` as a composer uses it at a terminal."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from counterpoint.cli.main import main
+from counterpoint.io.m21 import load_exercise
+from counterpoint import check
+
+CF = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"
+
+
+def test_generate_prints_ranked_lines_and_writes_musicxml(tmp_path, capsys):
+    out = tmp_path / "line.musicxml"
+    assert main(["generate", "--cf", CF, "--species", "2", "-n", "3", "--seed", "4", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("D dorian, second species above, rulebook fux")
+    assert " #1 " in text and " #3 " in text and "penalty" in text and f"wrote {out}" in text
+    ex = load_exercise(out)
+    assert ex.species == 2 and ex.cp_above and check(ex).ok
+    assert [p.name for p in ex.cf_pitches] == CF.split()
+
+
+def test_generate_json_and_below(capsys):
+    assert main(["generate", "--cf", CF, "--species", "4", "--below", "-n", "2", "--seed", "1", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["solutions"]) == 2
+    assert all("~" in s["notes"] for s in data["solutions"])  # fourth species is tied
+
+
+def test_existing_output_is_not_overwritten(tmp_path, capsys):
+    out = tmp_path / "mine.musicxml"
+    out.write_text("my own work")
+    assert main(["generate", "--cf", CF, "--species", "1", "--out", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert out.read_text() == "my own work"
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--cf", "D4 E4", "--species", "1"], "at least 3"),
+    (["--cf", "D4 F#4 E4 G#4 D4", "--species", "1", "--mode", "D dorian"], "outside D dorian"),
+    (["--cf", CF, "--species", "1", "--out", "x.pdf"], "cannot write"),
+    (["--species", "1"], "give the cantus firmus"),
+])
+def test_bad_input_exit_2(capsys, argv, words):
+    assert main(["generate", *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert words in err and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_unknown_species_is_refused_by_the_parser(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["generate", "--cf", CF, "--species", "7"])
+    assert exc.value.code == 2
+
+
+def test_no_solution_exit_1_names_the_rules(capsys):
+    assert main(["generate", "--cf", CF, "--species", "1", "--range", "E5-G5", "--time-limit", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "no first species line above this cantus firmus" in err and "C10" in err
