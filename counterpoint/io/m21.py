@@ -17,6 +17,7 @@ from counterpoint.model.pitch import STEPS, Pitch
 SUFFIXES = {".musicxml", ".xml", ".mxl", ".krn", ".abc"}
 _CF_WORDS = re.compile(r"\b(cantus|c\.\s?f\.|cf)\b", re.IGNORECASE)
 _CF_POSITION = re.compile(r"cantus\s+firmus\s*(?::|&colon;)\s*(lower|upper)", re.IGNORECASE)
+_ABC_VOICE = re.compile(r"^V:\s*\d\S*(.*)$", re.MULTILINE)
 _SPECIES_LABEL = re.compile(r"species\s*(?::|&colon;)?\s*([1-5])\b|\b([1-5])(?:st|nd|rd|th)\s+species", re.IGNORECASE)
 
 
@@ -38,7 +39,22 @@ def parse_file(path: str | Path):
     except Exception as exc:  # music21 raises many unrelated types for unreadable input
         reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path.name} could not be read as music ({reason}).") from None
+    if path.suffix.lower() == ".abc":
+        _name_abc_voices(score, path.read_text(encoding="utf-8", errors="replace"))
     return score
+
+
+def _name_abc_voices(score, text: str) -> None:
+    """Give each part the name="..." of its V: line, which music21 drops (it makes one part per V: line)."""
+    names = []
+    for m in _ABC_VOICE.finditer(text):
+        name = re.search(r'\b(?:name|nm)="([^"]*)"', m.group(1))
+        names.append(name.group(1) if name else "")
+    parts = list(score.parts)
+    if len(names) == len(parts):
+        for part, name in zip(parts, names):
+            if name and not part.partName:
+                part.partName = name
 
 
 def load_exercise(path: str | Path, **overrides) -> Exercise:
@@ -69,9 +85,19 @@ def _part_notes(part, label: str) -> tuple[list[Note], list[str]]:
             continue
         tie = el.tie is not None and el.tie.type in ("start", "continue")
         notes.append(Note(_pitch(el.pitch), start, dur, tie))
-    texts = [str(part.partName or ""), str(getattr(part, "id", "") or "")]
+    texts = [str(part.partName or _kern_name(flat)), str(getattr(part, "id", "") or "")]
     texts += [t.content for t in flat.getElementsByClass(expressions.TextExpression)]
+    texts += [str(c.comment) for c in flat.getElementsByClass("SpineComment")]  # kern !LO:TX texts
     return _fill_gaps(notes), texts
+
+
+def _kern_name(flat) -> str:
+    """A kern spine's *I"Name, which music21 keeps only as an unknown tandem interpretation."""
+    for el in flat.getElementsByClass("MiscTandem"):
+        tandem = str(getattr(el, "tandem", ""))
+        if tandem.startswith('"'):
+            return tandem[1:]
+    return ""
 
 
 def _fill_gaps(notes: list[Note]) -> list[Note]:
@@ -248,7 +274,7 @@ def exercise_to_score(ex: Exercise):
 
 
 def write_exercise(ex: Exercise, path: str | Path) -> Path:
-    """Write MusicXML (.musicxml, .xml, .mxl), MIDI (.mid) or ABC... by extension."""
+    """Write MusicXML (.musicxml, .xml, .mxl) or MIDI (.mid) by extension (kern and ABC: io/writers.py)."""
     path = Path(path)
     fmt = {".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "mxl", ".mid": "midi", ".midi": "midi"}.get(path.suffix.lower())
     if fmt is None:
