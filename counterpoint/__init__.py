@@ -12,6 +12,8 @@ from counterpoint.api import check
 from counterpoint.catalogue.engine import Report, Violation
 from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
 from counterpoint.errors import CounterpointError, InputError, NoSolutionError, RulebookError
+from counterpoint.fill import fill
+from counterpoint.generate import Solution, generate
 from counterpoint.model.build import from_text
 from counterpoint.model.exercise import Exercise, Note
 from counterpoint.model.interval import Interval
@@ -19,5 +21,5 @@ from counterpoint.model.mode import Mode
 from counterpoint.model.pitch import Pitch
 
 __version__ = "0.1.0"
-__all__ = ["check", "from_text", "load_rulebook", "Exercise", "Note", "Pitch", "Interval", "Mode", "Report",
+__all__ = ["check", "generate", "fill", "Solution", "from_text", "load_rulebook", "Exercise", "Note", "Pitch", "Interval", "Mode", "Report",
            "Violation", "Rulebook", "CounterpointError", "InputError", "RulebookError", "NoSolutionError"]

@@ -15,6 +15,7 @@ COMMANDS = {
     "generate": ("counterpoint.cli.generate_cmd", "write ranked counterpoints to a cantus firmus"),
     "rules": ("counterpoint.cli.rules_cmd", "list the rule catalogue, or explain one rule"),
     "demo": ("counterpoint.cli.demo_cmd", "check two built-in exercises, to see what the tool does"),
+    "fill": ("counterpoint.cli.fill_cmd", "fill a worksheet's empty staves with counterpoint"),
 }
 
 

@@ -43,7 +43,12 @@ class _Pending:
     def _undecided(self, *args):
         raise _Undecided
 
-    __getattr__ = __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = __bool__ = _undecided
+    def __getattr__(self, name):
+        if name.startswith("__"):  # introspection (doctest, copy, pickle) is not a rule reading a pitch
+            raise AttributeError(name)
+        raise _Undecided
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = __bool__ = _undecided
     __str__ = __format__ = __index__ = __int__ = _undecided
 
 

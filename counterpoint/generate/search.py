@@ -40,8 +40,10 @@ class Search:
     """Generate counterpoints to ``base`` (a cantus firmus exercise) in one species and position."""
 
     def __init__(self, base: Exercise, species: int, above: bool, book: Rulebook, low: int, high: int,
-                 rng: random.Random, without: frozenset[str] = frozenset()):
+                 rng: random.Random, without: frozenset[str] = frozenset(), template: tuple | None = None):
+        """``template``: counterpoint notes whose rhythm to keep (pitches are ignored), instead of a species rhythm."""
         self.base = replace(base, species=species, cp_above=above)
+        self.template = template
         self.species, self.book, self.rng = species, book, rng
         self.low, self.high = low, high
         self.pitches = candidates(base.mode, low, high)
@@ -51,11 +53,16 @@ class Search:
 
     def model(self, rhythm) -> PitchModel:
         if rhythm not in self._models:
-            cp = rhythm_notes(rhythm, self.pitches[0], self.base.bar_ticks)
+            if rhythm == "template":
+                cp = tuple(replace(n, pitch=None if n.pitch is None else self.pitches[0]) for n in self.template)
+            else:
+                cp = rhythm_notes(rhythm, self.pitches[0], self.base.bar_ticks)
             self._models[rhythm] = PitchModel(replace(self.base, cp=cp), self.settings)
         return self._models[rhythm]
 
     def rhythm(self):
+        if self.template is not None:
+            return "template"
         return sample_rhythm(self.species, self.base.n_bars, self.rng)
 
     def _domains(self, model: PitchModel) -> list[list[Pitch]]:
@@ -75,7 +82,7 @@ class Search:
     def stream(self, deadline: float, per_restart: int) -> Iterator[Exercise]:
         """Valid exercises (every hard rule holds), restart after restart, until the deadline or exhaustion."""
         start = time.monotonic()
-        fixed = all(len(options) == 1 for options in PATTERNS[self.species].values())
+        fixed = self.template is not None or all(len(options) == 1 for options in PATTERNS[self.species].values())
         failed_rhythms = 0
         slice_ = 0.1  # a restart that finds nothing in its slice gives way to a new contour; slices grow
         while time.monotonic() < deadline:

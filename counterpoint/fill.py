@@ -1,0 +1,251 @@
+"""Fill a worksheet: write a counterpoint on every empty staff, or an answer key with the best few per exercise.
+
+>>> from counterpoint.fill import fill
+>>> done = fill("worksheet.musicxml", out="filled.musicxml", seed=1)      # doctest: +SKIP
+>>> [(f.task.where, f.task.species, f.best.notes) for f in done]           # doctest: +SKIP
+
+How a worksheet is laid out (several staff pairs, several exercises on one pair, species labels) is
+described in :mod:`counterpoint.worksheet`.
+
+What is written
+---------------
+* **Filled worksheet** (the default): the same score, every part and bar kept; each exercise's empty staff
+  now holds its best counterpoint. The cantus-firmus staves are not touched.
+* **Answer key** (``answer_key=True``): each exercise is written ``n`` times in a row, the best solution
+  first, every copy ending with a double barline (a final one at the end) and its counterpoint labelled
+  "Exercise 1 (second species above) - Solution 2 (penalty 3.5)". Exercises that share bars (the staff
+  pairs of one system) are copied together, so the staves stay aligned. When fewer than ``n`` different
+  lines were found within the time limit, the missing copies say so and keep the staff empty.
+
+The output is never the worksheet itself, and an existing file is only replaced with ``force=True``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from counterpoint.errors import InputError, NoSolutionError
+from counterpoint.model.exercise import SPECIES_NAMES, TICKS_PER_QUARTER
+from counterpoint.worksheet import Task, read_worksheet
+
+OUT_SUFFIXES = {".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "mxl"}
+
+__all__ = ["fill", "Filled", "read_worksheet", "Task"]
+
+
+@dataclass
+class Filled:
+    """One exercise of the worksheet and its solutions, best first."""
+
+    task: Task
+    solutions: list  # [Solution], best first; solutions[0] is what the filled worksheet holds
+    timed_out: bool = False
+
+    @property
+    def best(self):
+        return self.solutions[0]
+
+    def to_dict(self) -> dict:
+        t = self.task
+        return {"exercise": t.index, "bars": list(t.bar_numbers), "staves": list(t.names), "species": t.species,
+                "position": t.position, "mode": t.cantus.mode.label, "label": t.label,
+                "cantus_firmus": [p.name for p in t.cantus.cf_pitches], "timed_out": self.timed_out,
+                "solutions": [s.to_dict() for s in self.solutions]}
+
+
+def fill(worksheet, out=None, species: int | None = None, answer_key: bool = False, n: int = 3, rules="fux",
+         seed: int | None = None, time_limit: float = 5.0, *, force: bool = False) -> list[Filled]:
+    """Generate up to ``n`` counterpoints for every blank exercise of ``worksheet`` (a path or a music21 Score).
+
+    ``species`` overrides the worksheet's labels; ``time_limit`` (seconds) applies to each exercise. When
+    ``out`` is given, the filled worksheet (or, with ``answer_key``, the answer key) is written there.
+    Raises InputError for an unusable worksheet or output path, NoSolutionError (naming the exercise and
+    the rules in conflict) when an exercise has no solution.
+    """
+    from counterpoint.catalogue.rulebook import load_rulebook
+    from counterpoint.generate import generate
+
+    if n < 1:
+        raise InputError("n must be at least 1.")
+    if time_limit <= 0:
+        raise InputError("the time limit must be positive.")
+    source = Path(worksheet) if isinstance(worksheet, (str, Path)) else None
+    out_path = _check_out(out, source, force) if out is not None else None
+    book = load_rulebook(rules)
+    if source is not None:
+        from counterpoint.io.m21 import parse_file
+
+        score = parse_file(source)
+    else:
+        score = worksheet
+    tasks = read_worksheet(score, species, title=source.stem if source else "")
+    done = []
+    for task in tasks:
+        try:
+            found = generate(task.cantus, task.species, task.position, rules=book, n=n, seed=seed,
+                             time_limit=time_limit)
+        except (NoSolutionError, InputError) as exc:
+            raise type(exc)(f"{task.where}: {exc}") from None
+        done.append(Filled(task, list(found), found.stats.timed_out))
+    if out_path is not None:
+        result = answer_key_score(score, done) if answer_key else filled_score(score, done)
+        result.write(OUT_SUFFIXES[out_path.suffix.lower()], fp=str(out_path))
+    return done
+
+
+def _check_out(out, source: Path | None, force: bool) -> Path:
+    out = Path(out)
+    if out.suffix.lower() not in OUT_SUFFIXES:
+        raise InputError(f"cannot write {out.name}; write the worksheet as .musicxml, .xml or .mxl.")
+    if source is not None and (out.resolve() == source.resolve()
+                               or (out.exists() and source.exists() and os.path.samefile(out, source))):
+        raise InputError(f"the output is the worksheet itself ({source.name}); "
+                         "write the filled worksheet to another file.")
+    if out.exists() and not force:
+        raise InputError(f"{out} already exists; choose another name, or add --force to replace it.")
+    if not out.parent.exists():
+        raise InputError(f"the folder {out.parent} does not exist.")
+    return out
+
+
+def filled_score(score, done: list[Filled], k: int = 0, labels: bool = False):
+    """A copy of ``score`` with every exercise's empty staff holding its k-th solution (0 = the best)."""
+    from music21 import clef, expressions, stream
+
+    result = copy.deepcopy(score)
+    parts = list(result.parts)
+    for f in done:
+        t = f.task
+        cp_part, cf_part = parts[t.cp_part], parts[t.cf_part]
+        measures = _pad(cp_part, cf_part)
+        sol = f.solutions[k] if k < len(f.solutions) else None
+        _put_line(measures, t, sol.exercise.cp if sol is not None else ())
+        if labels:
+            head = f"Exercise {t.index} ({SPECIES_NAMES[t.species]} {t.position})"
+            text = (f"{head} - Solution {k + 1} (penalty {sol.penalty:g})" if sol is not None
+                    else f"{head} - Solution {k + 1}: no further solution was found within the time limit")
+            measures[t.first].insert(0, expressions.TextExpression(text))
+    for f in done:
+        part = parts[f.task.cp_part]
+        if not part.recurse().getElementsByClass(clef.Clef) and part.recurse().notes:
+            part.getElementsByClass(stream.Measure).first().insert(0, clef.bestClef(part, recurse=True))
+    return result
+
+
+def _pad(cp_part, cf_part) -> list:
+    """The empty staff's bars, with whole-bar rests added where the worksheet left it shorter than the cantus firmus."""
+    from music21 import meter, note, stream
+
+    cp_measures = list(cp_part.getElementsByClass(stream.Measure))
+    cf_measures = list(cf_part.getElementsByClass(stream.Measure))
+    for i in range(len(cp_measures), len(cf_measures)):
+        src = cf_measures[i]
+        m = stream.Measure(number=src.number)
+        if i == 0:  # the staff had no bars at all: give it the cantus firmus's key and metre
+            for cls in ("KeySignature", "TimeSignature"):
+                el = src.getElementsByClass(cls).first()
+                if el is not None:
+                    m.insert(0, copy.deepcopy(el))
+        ts = src.getContextByClass(meter.TimeSignature)
+        m.insert(0, note.Rest(quarterLength=ts.barDuration.quarterLength if ts else src.duration.quarterLength))
+        cp_part.insert(src.offset, m)
+        cp_measures.append(m)
+    return cp_measures
+
+
+def _put_line(measures: list, task: Task, cp_notes) -> None:
+    """Replace the rests of the task's bars on the empty staff with the counterpoint (or with whole-bar rests)."""
+    from music21 import note, tie
+
+    from counterpoint.io.m21 import _m21_pitch
+
+    bar = task.cantus.bar_ticks
+    pieces = _pieces(cp_notes, bar)
+    for k in range(task.stop - task.first):
+        m = measures[task.first + k]
+        for v in list(m.voices):
+            m.remove(v)
+        for el in list(m.notesAndRests):
+            m.remove(el)
+        for start, dur, pitch, kind in pieces.get(k, [(0, bar, None, None)]):
+            ql = Fraction(dur, TICKS_PER_QUARTER)
+            el = note.Rest(quarterLength=ql) if pitch is None else note.Note(_m21_pitch(pitch), quarterLength=ql)
+            if kind:
+                el.tie = tie.Tie(kind)
+            m.insert(Fraction(start, TICKS_PER_QUARTER), el)
+
+
+def _pieces(notes, bar: int) -> dict[int, list]:
+    """{bar: [(start in bar, duration, pitch, tie type)]}, splitting any note that crosses a barline."""
+    flat = []
+    for n in notes:
+        s, e = n.start, n.end
+        while s < e:
+            cut = min(e, (s // bar + 1) * bar)
+            flat.append((s, cut - s, n.pitch, n.tie if cut == e else n.pitch is not None))
+            s = cut
+    out: dict[int, list] = {}
+    prev = False
+    for s, d, p, tied in flat:
+        kind = None
+        if p is not None:
+            kind = ("continue" if prev else "start") if tied else ("stop" if prev else None)
+        prev = p is not None and tied
+        out.setdefault(s // bar, []).append((s % bar, d, p, kind))
+    return out
+
+
+def answer_key_score(score, done: list[Filled]):
+    """Each exercise (with any exercises sharing its bars) copied once per solution, best first."""
+    from music21 import bar, clef, key, meter, stream
+
+    sections = _sections([f.task for f in done])
+    depth = max(len(f.solutions) for f in done)
+    copies = [filled_score(score, done, k, labels=True) for k in range(depth)]
+    result = copy.deepcopy(score)
+    if result.metadata is not None:
+        result.metadata.title = f"{result.metadata.title or 'Worksheet'} (answer key)"
+    new_parts = list(result.parts)
+    for part in new_parts:
+        for m in list(part.getElementsByClass(stream.Measure)):
+            part.remove(m)
+        for sp in list(part.spanners):
+            part.remove(sp)
+    number = 0
+    for s_i, (first, stop) in enumerate(sections):
+        here = [f for f in done if first <= f.task.first < stop]
+        times = max(len(f.solutions) for f in here)
+        for k in range(times):
+            for p_i, part in enumerate(new_parts):
+                src = list(copies[k].parts[p_i].getElementsByClass(stream.Measure))
+                for i in range(first, min(stop, len(src))):
+                    m = copy.deepcopy(src[i])
+                    m.number = number + 1 + i - first
+                    if i == first:  # each copy starts like a new system: clef, key and metre restated
+                        for cls in (clef.Clef, key.KeySignature, meter.TimeSignature):
+                            if not m.getElementsByOffset(0).getElementsByClass(cls):
+                                ctx = src[i].getContextByClass(cls)
+                                if ctx is not None:
+                                    m.insert(0, copy.deepcopy(ctx))
+                    if i == stop - 1:
+                        last = s_i == len(sections) - 1 and k == times - 1
+                        m.rightBarline = bar.Barline("final" if last else "double")
+                    part.append(m)
+            number += stop - first
+    return result
+
+
+def _sections(tasks: list[Task]) -> list[tuple[int, int]]:
+    """The bar ranges of the worksheet that hold exercises, overlapping ranges merged."""
+    spans = sorted((t.first, t.stop) for t in tasks)
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]

@@ -1,0 +1,240 @@
+"""Read a worksheet: find its blank exercises (a cantus firmus staff beside an empty staff) and their species.
+
+How a worksheet is laid out
+---------------------------
+* A *cantus-firmus staff* is a part with notes; an *empty staff* is a part with no notes at all
+  (whole-bar rests, or nothing).
+* **Several staff pairs.** Each empty staff is paired with the nearest cantus-firmus staff. When two are
+  equally near (``CF1, empty1, CF2, empty2``), the one no other empty staff is paired with wins, then
+  the one above. One cantus firmus may serve two empty staves (``empty, CF, empty``: above and below).
+  A cantus-firmus staff no empty staff is paired with is left alone.
+* **Several exercises on one staff pair.** Along a cantus-firmus staff, an exercise ends at a double or
+  final barline, or at a bar of rests; the next exercise starts at the next bar with a note. Each bar of
+  an exercise holds one cantus-firmus note.
+* **Position.** The counterpoint goes above the cantus firmus when its empty staff is above, below when below.
+* **Species.** Given by the caller, or read from a label. The label is looked for, nearest first, in the
+  text expressions of the pair's two staves from the end of the previous exercise on that pair to the end
+  of this one, then in the empty and the cantus-firmus staff's names, then in text expressions of any
+  staff within the exercise's bars, then in the score's title, subtitle, movement name and credits.
+  "Species 2", "species: II", "2nd species", "second species" and "florid" (fifth) are understood.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from counterpoint.errors import InputError
+from counterpoint.model.build import assemble
+from counterpoint.model.exercise import TICKS_PER_QUARTER, Exercise, Note
+
+SEPARATING_BARLINES = {"double", "final", "heavy", "heavy-heavy", "heavy-light", "light-light", "light-heavy"}
+_NUMBER = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "one": 1, "two": 2,
+           "three": 3, "four": 4, "five": 5, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+           "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+_AFTER = re.compile(r"\bspecies\s*(?:no\.?\s*)?[:#]?\s*(\d+|i{1,3}|iv|v|one|two|three|four|five)\b", re.IGNORECASE)
+_BEFORE = re.compile(r"\b(\d+(?:st|nd|rd|th)?|first|second|third|fourth|fifth)[\s-]+species\b", re.IGNORECASE)
+_FLORID = re.compile(r"\bflorid\b", re.IGNORECASE)
+_MENTION = re.compile(r"\bspecies\b", re.IGNORECASE)
+
+
+def species_from_text(text: str) -> int | None:
+    """1-5 when ``text`` names a species ("Species 2", "2nd species", "second species", "florid"), else None.
+
+    >>> [species_from_text(t) for t in ("Species 2", "third species", "Ex. 4: species IV", "Cantus firmus")]
+    [2, 3, 4, None]
+    """
+    for pattern in (_AFTER, _BEFORE):
+        m = pattern.search(text)
+        if m:
+            word = m.group(1).lower()
+            return _NUMBER.get(word)
+    if _FLORID.search(text):
+        return 5
+    return None
+
+
+@dataclass
+class Task:
+    """One blank exercise on a worksheet: where it is, its cantus firmus, and what to write."""
+
+    index: int  # 1-based, in reading order (by first bar, then top to bottom)
+    cf_part: int  # part indices in the score, top first
+    cp_part: int
+    first: int  # measure indices (0-based, into the parts' measure lists): first, and one past the last
+    stop: int
+    cantus: Exercise  # the cantus firmus alone (species 0), its mode read with the key signature
+    species: int
+    position: str  # "above" or "below"
+    label: str = ""  # the text the species was read from ("" when it was given)
+    bar_numbers: tuple[int, int] = (0, 0)  # the first and last bar as numbered in the score
+    names: tuple[str, str] = ("", "")  # the cantus-firmus and empty staff's names
+
+    @property
+    def where(self) -> str:
+        """'exercise 2 (bars 13-23)'."""
+        a, b = self.bar_numbers
+        return f"exercise {self.index} (bars {a}-{b})"
+
+
+@dataclass
+class _Part:
+    index: int
+    name: str
+    measures: list
+    texts: list[tuple[int, str]] = field(default_factory=list)  # (measure index, text expression)
+    has_notes: bool = False
+
+
+def read_worksheet(score, species: int | None = None, title: str = "") -> list[Task]:
+    """Every blank exercise on a music21 Score, in reading order; raises InputError for an unusable worksheet."""
+    from music21 import stream
+
+    if species is not None and species not in (1, 2, 3, 4, 5):
+        raise InputError(f"species {species} does not exist; use 1, 2, 3, 4 or 5.")
+    if isinstance(score, stream.Opus):
+        raise InputError("the file holds several separate scores; put the exercises in one score.")
+    if not isinstance(score, stream.Score) or not score.parts:
+        raise InputError("the file is not a score with staves.")
+    parts = [_read_part(i, p) for i, p in enumerate(score.parts)]
+    cf_parts = [p for p in parts if p.has_notes]
+    empty = [p for p in parts if not p.has_notes]
+    if not cf_parts:
+        raise InputError("the worksheet has no cantus firmus: every staff is empty.")
+    if not empty:
+        raise InputError("the worksheet has no empty staff to fill; leave the counterpoint's staff empty "
+                         "(whole-bar rests or no notes).")
+    score_texts = _score_texts(score)
+    found = []
+    for cp, cf in _pair(parts):
+        runs = _runs(cf)
+        for k, (first, stop) in enumerate(runs):
+            cantus = _cantus(cf, first, stop, title)
+            task = Task(0, cf.index, cp.index, first, stop, cantus, species or 0,
+                        "above" if cp.index < cf.index else "below",
+                        bar_numbers=(_number(cf.measures, first), _number(cf.measures, stop - 1)),
+                        names=(cf.name, cp.name))
+            found.append((task, runs[k - 1][1] if k else 0, cf, cp))
+    found.sort(key=lambda it: (it[0].first, min(it[0].cf_part, it[0].cp_part), it[0].cp_part))
+    for i, (task, prev_stop, cf, cp) in enumerate(found, 1):
+        task.index = i
+        if species is None:
+            task.species, task.label = _label(task, prev_stop, parts, cf, cp, score_texts)
+    return [task for task, *_ in found]
+
+
+def _read_part(index: int, part) -> _Part:
+    from music21 import expressions, stream
+
+    measures = list(part.getElementsByClass(stream.Measure))
+    out = _Part(index, str(part.partName or part.id or f"staff {index + 1}"), measures)
+    for i, m in enumerate(measures):
+        out.has_notes |= any(not e.isRest for e in m.recurse().notesAndRests)
+        out.texts += [(i, t.content) for t in m.recurse().getElementsByClass(expressions.TextExpression) if t.content]
+    if not measures and part.recurse().notes:
+        raise InputError(f"the staff {out.name} has notes but no bars; write the worksheet with barlines.")
+    return out
+
+
+def _pair(parts: list[_Part]) -> list[tuple[_Part, _Part]]:
+    """Pair each empty staff with its nearest cantus-firmus staff (see the module docstring)."""
+    cfs = [p for p in parts if p.has_notes]
+    nearest = {}
+    for e in (p for p in parts if not p.has_notes):
+        d = min(abs(c.index - e.index) for c in cfs)
+        nearest[e.index] = [c for c in cfs if abs(c.index - e.index) == d]
+    taken = {c[0].index for c in nearest.values() if len(c) == 1}
+    pairs = []
+    for e_index, cands in nearest.items():
+        free = [c for c in cands if c.index not in taken] or cands
+        cf = free[0]  # candidates are in score order, so the staff above wins a remaining tie
+        taken.add(cf.index)
+        pairs.append((parts[e_index], cf))
+    return pairs
+
+
+def _runs(cf: _Part) -> list[tuple[int, int]]:
+    """The bar ranges of the exercises along a cantus-firmus staff."""
+    runs, start = [], None
+    for i, m in enumerate(cf.measures):
+        notes = [e for e in m.recurse().notesAndRests if not e.isRest]
+        if not notes:
+            if start is not None:
+                runs.append((start, i))
+            start = None
+            continue
+        if start is None:
+            start = i
+        barline = m.rightBarline
+        if barline is not None and barline.type in SEPARATING_BARLINES:
+            runs.append((start, i + 1))
+            start = None
+    if start is not None:
+        runs.append((start, len(cf.measures)))
+    return runs
+
+
+def _cantus(cf: _Part, first: int, stop: int, title: str) -> Exercise:
+    from music21 import chord, key
+
+    notes: list[Note] = []
+    bar = None
+    for i in range(first, stop):
+        m = cf.measures[i]
+        els = [e for e in m.recurse().notesAndRests if not e.duration.isGrace and e.quarterLength > 0]
+        where = f"bar {_number(cf.measures, i)} of {cf.name}"
+        if any(isinstance(e, chord.Chord) for e in els):
+            raise InputError(f"{where} holds a chord; a cantus firmus is a single line.")
+        if len(els) != 1:
+            raise InputError(f"{where} holds {len(els)} notes and rests; a cantus firmus has one note per bar.")
+        dur = Fraction(els[0].quarterLength).limit_denominator(64) * TICKS_PER_QUARTER
+        if dur.denominator != 1:
+            raise InputError(f"{where} has a note value this tool cannot read.")
+        bar = int(dur) if bar is None else bar
+        notes.append(Note(_pitch(els[0].pitch), (i - first) * bar, int(dur)))
+    ks = next(iter(cf.measures[first].recurse().getElementsByClass(key.KeySignature)), None)
+    if ks is None:  # no key change here: the signature in force
+        ks = cf.measures[first].getContextByClass(key.KeySignature)
+    return assemble(tuple(notes), species=0, signature=None if ks is None else ks.sharps, title=title)
+
+
+def _pitch(p):
+    from counterpoint.io.m21 import _pitch as read_pitch
+
+    return read_pitch(p)
+
+
+def _number(measures, i: int) -> int:
+    n = getattr(measures[i], "number", None)
+    return n if n else i + 1
+
+
+def _score_texts(score) -> list[str]:
+    from music21 import text
+
+    md = score.metadata
+    texts = []
+    if md is not None:
+        texts += [str(v) for v in (md.title, md.movementName, getattr(md, "subtitle", None)) if v]
+    texts += [t.content for t in score.getElementsByClass(text.TextBox) if t.content]
+    return texts
+
+
+def _label(task: Task, prev_stop: int, parts: list[_Part], cf: _Part, cp: _Part, score_texts: list[str]):
+    """(species, label) for a task, or InputError when no label names one."""
+    own = [(i, t) for p in (cp, cf) for i, t in p.texts if prev_stop <= i < task.stop]
+    own.sort(key=lambda it: (it[0] > task.first, abs(it[0] - task.first)))  # nearest at or before the start first
+    names = [cp.name, cf.name]
+    others = [t for p in parts if p not in (cp, cf) for i, t in p.texts if task.first <= i < task.stop]
+    candidates = [t for _, t in own] + names + others + score_texts
+    for text in candidates:
+        sp = species_from_text(text)
+        if sp:
+            return sp, text
+    unknown = next((t for t in candidates if _MENTION.search(t)), None)
+    if unknown:
+        raise InputError(f"{task.where}: the label '{unknown}' names no species from 1 to 5; "
+                         "label it like 'Species 2' or give --species.")
+    raise InputError(f"{task.where} has no species label; label it like 'Species 2' (a staff name or a "
+                     "text above the staff) or give --species.")

@@ -1,0 +1,301 @@
+"""Filling worksheets: every exercise found, labels honoured, counterpoints that pass the rulebook, CF untouched."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+import counterpoint
+from counterpoint.errors import InputError, NoSolutionError
+from counterpoint.fill import fill
+from counterpoint.worksheet import read_worksheet, species_from_text
+
+DORIAN = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4".split()  # Fux's cantus firmi
+PHRYGIAN = "E4 C4 D4 C4 A3 A4 G4 E4 F4 E4".split()
+IONIAN = "C4 D4 F4 E4 F4 G4 A4 G4 E4 D4 C4".split()
+
+
+# -- building worksheets with music21 ---------------------------------------------------------------
+
+def staff(name: str, bars: list[str], texts: dict[int, str] | None = None, treble: bool = True):
+    """A part of whole-note bars: a pitch name, "r" a whole-bar rest, "||" a double barline after the last bar."""
+    from music21 import bar, clef, expressions, key, meter, note, stream
+
+    part = stream.Part()
+    part.partName = part.id = name
+    measures = []
+    for item in bars:
+        if item == "||":
+            measures[-1].rightBarline = bar.Barline("double")
+            continue
+        m = stream.Measure(number=len(measures) + 1)
+        if not measures:
+            m.insert(0, clef.TrebleClef() if treble else clef.BassClef())
+            m.insert(0, key.KeySignature(0))
+            m.insert(0, meter.TimeSignature("4/4"))
+        m.append(note.Rest(quarterLength=4) if item == "r" else note.Note(item, quarterLength=4))
+        measures.append(m)
+        part.append(m)
+    for i, text in (texts or {}).items():
+        measures[i].insert(0, expressions.TextExpression(text))
+    return part
+
+
+def worksheet(path, *staves, title: str | None = None):
+    from music21 import metadata, stream
+
+    score = stream.Score()
+    score.metadata = metadata.Metadata()
+    score.metadata.title = title or "Worksheet"
+    for part in staves:
+        score.insert(0, part)
+    score.write("musicxml", fp=str(path))
+    return path
+
+
+def rests(n: int) -> list[str]:
+    return ["r"] * n
+
+
+def read_back(path, task):
+    """The written exercise of ``task``: its two staves cut to its bars, as check reads any two-voice score."""
+    from music21 import converter, stream
+
+    score = converter.parse(str(path))
+    parts = list(score.parts)
+    out = stream.Score()
+    for i in (task.cp_part, task.cf_part):
+        part = stream.Part()
+        for m in list(parts[i].getElementsByClass(stream.Measure))[task.first:task.stop]:
+            part.append(m)
+        out.insert(0, part)
+    return out
+
+
+def staff_notes(path, index: int) -> list[tuple[str, float, float]]:
+    from music21 import converter
+
+    part = list(converter.parse(str(path)).parts)[index]
+    return [(n.nameWithOctave if n.isNote else "r", float(n.getOffsetInHierarchy(part)), float(n.quarterLength))
+            for n in part.recurse().notesAndRests]
+
+
+def written(path, task):
+    """The written exercise as the checker reads it, told which staff holds the cantus firmus."""
+    return counterpoint.Exercise.from_music21(read_back(path, task), species=task.species,
+                                              cf_voice="lower" if task.position == "above" else "upper")
+
+
+def assert_passes(path, task, rules="fux"):
+    report = counterpoint.check(written(path, task), rules)
+    assert report.errors == [], [str(v) for v in report.errors]
+    return report
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- labels -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,species", [
+    ("Species 2", 2), ("species: 3", 3), ("2nd species", 2), ("Second Species", 2), ("Exercise 4 - species IV", 4),
+    ("fourth-species counterpoint", 4), ("Florid counterpoint", 5), ("Cantus firmus", None), ("Species 6", None),
+    ("Exercise 3", None),
+])
+def test_species_labels(text, species):
+    assert species_from_text(text) == species
+
+
+# -- reading the layout -----------------------------------------------------------------------------
+
+def test_staff_pairs_are_paired_with_their_nearest_cantus_firmus(tmp_path):
+    path = worksheet(tmp_path / "pairs.musicxml",
+                     staff("Cantus firmus 1", DORIAN), staff("Species 1", rests(11)),
+                     staff("Cantus firmus 2", PHRYGIAN + ["r"], {0: "third species"}),
+                     staff("Counterpoint 2", rests(11)))
+    from counterpoint.io.m21 import parse_file
+
+    tasks = read_worksheet(parse_file(path))
+    assert [(t.cf_part, t.cp_part, t.position, t.species, t.label) for t in tasks] == [
+        (0, 1, "below", 1, "Species 1"), (2, 3, "below", 3, "third species")]
+    assert [t.cantus.mode.label for t in tasks] == ["D dorian", "E phrygian"]
+    assert [p.name for p in tasks[1].cantus.cf_pitches] == PHRYGIAN
+
+
+def test_one_cantus_firmus_between_two_empty_staves_gives_two_exercises(tmp_path):
+    path = worksheet(tmp_path / "sandwich.musicxml", staff("Upper", rests(11)), staff("CF", DORIAN),
+                     staff("Lower", rests(11), treble=False), title="First species")
+    from counterpoint.io.m21 import parse_file
+
+    tasks = read_worksheet(parse_file(path))
+    assert [(t.cf_part, t.cp_part, t.position, t.species) for t in tasks] == [(1, 0, "above", 1), (1, 2, "below", 1)]
+
+
+def test_a_species_flag_overrides_the_labels(tmp_path):
+    path = worksheet(tmp_path / "w.musicxml", staff("Species 6", rests(11)), staff("CF", DORIAN))
+    from counterpoint.io.m21 import parse_file
+
+    assert [t.species for t in read_worksheet(parse_file(path), species=4)] == [4]
+
+
+# -- filling ----------------------------------------------------------------------------------------
+
+def test_two_staff_pairs_are_both_filled_and_pass_the_rulebook(tmp_path):
+    src = worksheet(tmp_path / "pairs.musicxml",
+                    staff("Cantus firmus 1", DORIAN), staff("Species 1", rests(11), treble=False),
+                    staff("Counterpoint 2", rests(11), {0: "2nd species"}),
+                    staff("Cantus firmus 2", PHRYGIAN + ["r"]))
+    before = digest(src)
+    cf_before = [staff_notes(src, 0), staff_notes(src, 3)]
+    out = tmp_path / "filled.musicxml"
+    done = fill(src, out=out, n=1, seed=3, time_limit=2)
+    assert digest(src) == before
+    assert [(f.task.species, f.task.position) for f in done] == [(1, "below"), (2, "above")]
+    assert [staff_notes(out, 0), staff_notes(out, 3)] == cf_before
+    for f in done:
+        assert_passes(out, f.task)
+        ex = written(out, f.task)
+        assert ex.cp == f.best.exercise.cp and ex.cf == f.task.cantus.cf
+        cf_voice = "lower" if f.task.position == "above" else "upper"
+        inferred = counterpoint.Exercise.from_music21(read_back(out, f.task), cf_voice=cf_voice)
+        assert inferred.species == f.task.species  # the written rhythm is the labelled species
+    below, above = (written(out, f.task) for f in done)
+    assert not below.cp_above and above.cp_above
+
+
+def test_several_exercises_on_one_staff_pair_each_with_its_label(tmp_path):
+    cf = DORIAN + ["||"] + IONIAN + ["r"] + PHRYGIAN
+    cp = rests(11) + ["||"] + rests(22)
+    labels = {0: "Species 1", 11: "Species 4", 22: "florid"}  # the last label sits on the separating rest bar
+    src = worksheet(tmp_path / "row.musicxml", staff("Counterpoint", cp, labels),
+                    staff("Cantus firmus", cf, treble=False))
+    cf_before = staff_notes(src, 1)
+    out = tmp_path / "filled.mxl"
+    done = fill(src, out=out, n=1, seed=1, time_limit=2)
+    assert [(f.task.bar_numbers, f.task.species, f.task.position) for f in done] == [
+        ((1, 11), 1, "above"), ((12, 22), 4, "above"), ((24, 33), 5, "above")]
+    assert [f.task.cantus.mode.label for f in done] == ["D dorian", "C ionian", "E phrygian"]
+    assert staff_notes(out, 1) == cf_before
+    for f in done:
+        assert_passes(out, f.task)
+        assert written(out, f.task).cp == f.best.exercise.cp  # ties and syncopations written as generated
+    cp_written = staff_notes(out, 0)
+    assert ("r", 88.0, 4.0) in cp_written  # the separating bar 23 stays a rest
+
+
+def test_an_empty_staff_without_notes_or_rests_is_filled(tmp_path):
+    from music21 import stream
+
+    empty = stream.Part()
+    empty.partName = "Species 1"
+    for i in range(11):
+        empty.append(stream.Measure(number=i + 1))
+    src = worksheet(tmp_path / "bare.musicxml", empty, staff("CF", DORIAN, treble=False))
+    out = tmp_path / "filled.musicxml"
+    [f] = fill(src, out=out, seed=2, n=1, time_limit=2)
+    assert f.task.position == "above"
+    assert_passes(out, f.task)
+
+
+def test_same_seed_same_output(tmp_path):
+    src = worksheet(tmp_path / "w.musicxml", staff("Species 1", rests(11)), staff("CF", DORIAN))
+    first = fill(src, out=tmp_path / "a.musicxml", n=3, seed=7, time_limit=2)
+    again = fill(src, out=tmp_path / "b.musicxml", n=3, seed=7, time_limit=2)
+    assert [s.notes for s in first[0].solutions] == [s.notes for s in again[0].solutions]
+    assert staff_notes(tmp_path / "a.musicxml", 0) == staff_notes(tmp_path / "b.musicxml", 0)
+
+
+def test_answer_key_holds_n_distinct_solutions_per_exercise(tmp_path):
+    from music21 import converter, expressions, stream
+
+    cf = DORIAN + ["||"] + PHRYGIAN
+    src = worksheet(tmp_path / "row.musicxml", staff("CF", cf), staff("Counterpoint", rests(21), treble=False),
+                    title="First species")
+    out = tmp_path / "key.musicxml"
+    done = fill(src, out=out, answer_key=True, n=3, seed=1, time_limit=2)
+    assert [len(f.solutions) for f in done] == [3, 3]
+    key = converter.parse(str(out))
+    cf_part, cp_part = (list(p.getElementsByClass(stream.Measure)) for p in key.parts)
+    assert len(cf_part) == len(cp_part) == 3 * 11 + 3 * 10
+    start = 0
+    for f in done:
+        lines = []
+        for k in range(3):
+            bars = range(start, start + len(f.task.cantus.cf))
+            cf_pitches = [m.notes[0].nameWithOctave for m in (cf_part[i] for i in bars)]
+            assert cf_pitches == [p.name for p in f.task.cantus.cf_pitches]
+            labels = [t.content for t in cp_part[start].getElementsByClass(expressions.TextExpression)]
+            assert f"Solution {k + 1} (penalty {f.solutions[k].penalty:g})" in " ".join(labels)
+            pitches = tuple(n.nameWithOctave for i in bars for n in cp_part[i].notes)
+            lines.append(pitches)
+            ex = counterpoint.Exercise.from_music21(_two(cf_part, cp_part, bars), species=1, cf_voice="upper")
+            assert counterpoint.check(ex).errors == []
+            start += len(bars)
+        assert len(set(lines)) == 3
+        assert cp_part[start - 1].rightBarline.type in ("double", "final")
+
+
+def _two(cf_measures, cp_measures, bars):
+    import copy
+
+    from music21 import stream
+
+    score = stream.Score()
+    for ms in (cf_measures, cp_measures):
+        part = stream.Part()
+        for i in bars:
+            part.append(copy.deepcopy(ms[i]))
+        score.insert(0, part)
+    return score
+
+
+# -- bad input --------------------------------------------------------------------------------------
+
+def test_no_empty_staff(tmp_path):
+    src = worksheet(tmp_path / "w.musicxml", staff("Species 1", DORIAN), staff("CF", DORIAN))
+    with pytest.raises(InputError, match="no empty staff"):
+        fill(src, time_limit=1)
+
+
+def test_no_cantus_firmus(tmp_path):
+    src = worksheet(tmp_path / "w.musicxml", staff("Species 1", rests(11)), staff("CF", rests(11)))
+    with pytest.raises(InputError, match="no cantus firmus"):
+        fill(src, time_limit=1)
+
+
+def test_unknown_and_missing_species_labels(tmp_path):
+    src = worksheet(tmp_path / "w.musicxml", staff("Species 6", rests(11)), staff("CF", DORIAN))
+    with pytest.raises(InputError, match="'Species 6' names no species"):
+        fill(src, time_limit=1)
+    src = worksheet(tmp_path / "v.musicxml", staff("Counterpoint", rests(11)), staff("CF", DORIAN))
+    with pytest.raises(InputError, match="exercise 1 \\(bars 1-11\\) has no species label"):
+        fill(src, time_limit=1)
+
+
+def test_not_a_score(tmp_path):
+    bad = tmp_path / "w.musicxml"
+    bad.write_text("hello")
+    with pytest.raises(InputError):
+        fill(bad)
+
+
+def test_no_solution_names_the_exercise_and_the_rules(tmp_path):
+    src = worksheet(tmp_path / "w.musicxml", staff("Species 1", rests(5)), staff("CF", ["D4"] * 5))
+    with pytest.raises(NoSolutionError, match=r"exercise 1 \(bars 1-5\): no first species line .* rulebook fux"):
+        fill(src, time_limit=1)
+
+
+def test_never_overwrites_the_worksheet_or_an_existing_file(tmp_path):
+    src = worksheet(tmp_path / "w.musicxml", staff("Species 1", rests(11)), staff("CF", DORIAN))
+    before = digest(src)
+    with pytest.raises(InputError, match="the worksheet itself"):
+        fill(src, out=src, force=True)
+    other = tmp_path / "old.musicxml"
+    other.write_text("keep me")
+    with pytest.raises(InputError, match="already exists"):
+        fill(src, out=other)
+    assert other.read_text() == "keep me" and digest(src) == before
+    fill(src, out=other, force=True, n=1, seed=1, time_limit=2)
+    assert other.read_text() != "keep me"
