@@ -51,11 +51,15 @@ def cantus_exercise(cf, mode: str | Mode | None = None) -> Exercise:
 def generate(cf, species: int = 1, position: str = "above", rules: str | Path | Rulebook = "fux", n: int = 10,
              seed: int | None = None, time_limit: float = 5.0, *, mode: str | Mode | None = None,
              voice_range: str | None = None, rank: Ranker | None = None, min_diff: int | None = None,
-             pool_size: int | None = None, progress=None) -> GenerateResult:
+             pool_size: int | None = None, progress=None, critic: bool = True) -> GenerateResult:
     """Generate up to ``n`` counterpoints, best first, each passing every hard rule of the rulebook.
 
     Raises :class:`NoSolutionError` (naming the rules in conflict) when no line exists, and
     :class:`InputError` for unusable input. ``result.stats`` tells whether the time limit cut the search.
+
+    Ranking: ``rank`` (a function from a list of solutions to their costs, lower first) if given; else
+    the rule penalty blended with the critic, ``penalty + 10 × (1 − critic)``, when ``critic`` is true
+    and a critic model is installed; else the rule penalty alone.
     """
     if species not in (1, 2, 3, 4, 5):
         raise InputError(f"species {species} does not exist; use 1, 2, 3, 4 or 5.")
@@ -82,8 +86,20 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     n_attacks = search.model(search.rhythm()).n
     min_diff = max(2, n_attacks // 8) if min_diff is None else min_diff
     pool_size = max(120, 12 * n) if pool_size is None else pool_size
+    notes = []
+    if rank is None:
+        rank = penalty_rank
+        if critic:
+            from counterpoint.critic.model import CriticModelError
+
+            try:
+                from counterpoint.critic.scoring import _model, blended_rank
+
+                rank = blended_rank(_model(None))
+            except CriticModelError as exc:
+                notes.append(f"ranked by rules alone: {exc}")
     try:
-        found = search.run(n, deadline, rank or penalty_rank, min_diff, pool_size, progress)
+        found = search.run(n, deadline, rank, min_diff, pool_size, progress)
     except _Impossible as exc:
         raise NoSolutionError(_diagnose(base, species, above, book, low, high, exc.model, seed)) from None
     if not found and search.stats.timed_out:
@@ -91,6 +107,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
                               "allow more time with --time-limit.")
     result = GenerateResult(found)
     result.stats = search.stats
+    result.stats.notes[:0] = notes
     return result
 
 

@@ -16,12 +16,12 @@ from counterpoint.generate.solution import Solution
 from counterpoint.model.exercise import Exercise
 from counterpoint.model.pitch import Pitch
 
-Ranker = Callable[[Solution], float]
+Ranker = Callable[[list[Solution]], list[float]]  # costs for a pool of solutions, lower ranks higher
 
 
-def penalty_rank(solution: Solution) -> float:
-    """The default ranking: the sum of the weights of the preferences a line breaks (lower is better)."""
-    return solution.penalty
+def penalty_rank(solutions: list[Solution]) -> list[float]:
+    """Rank by rules alone: the sum of the weights of the preferences each line breaks."""
+    return [s.penalty for s in solutions]
 
 
 @dataclass
@@ -138,13 +138,15 @@ class Search:
                 continue
             sol = Solution(ex, report)
             sol.parts["penalty"] = sol.penalty
-            sol.score = rank(sol)
             pool[key] = sol
             self.stats.solutions += 1
             if progress:
                 progress(len(pool))
             if len(pool) >= pool_size:
                 break
+        candidates = list(pool.values())
+        for sol, cost in zip(candidates, rank(candidates) if candidates else []):
+            sol.score = float(cost)
         self.stats.seconds = time.monotonic() - t0
         return select_diverse(sorted(pool.values(), key=lambda s: (s.score, s.notes)), n, min_diff)
 

@@ -1,0 +1,92 @@
+"""Scoring with the critic: one exercise or solution, or many at once, and the blend used for ranking."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from counterpoint.catalogue.context import Context
+from counterpoint.catalogue.engine import check_exercise
+from counterpoint.catalogue.rulebook import load_rulebook
+from counterpoint.critic.features import Texture, count_matrix, extract
+from counterpoint.critic.model import CriticModel, load_model
+
+# Ranking cost = rule penalty + BLEND * (1 - critic score): a critic difference of 0.1 weighs as much
+# as one point of penalty (the weight of one minor preference).
+BLEND = 10.0
+
+
+@dataclass(frozen=True)
+class CriticScore:
+    score: float  # in [0, 1]: how much the line is like real Renaissance polyphony
+    reasons: list[dict]  # the features that pushed most for and against
+
+    def to_dict(self) -> dict:
+        return {"score": round(self.score, 4), "reasons": self.reasons}
+
+    def summary(self, k: int = 2) -> str:
+        """'melody.step high, rule.M404 high': the main reasons, for one line of text."""
+        words = []
+        for r in self.reasons[:k] + [r for r in self.reasons if r["direction"] == "against"][:1]:
+            level = "high" if r["value"] > r["typical"] else "low"
+            sign = "+" if r["direction"] == "for" else "−"
+            words.append(f"{sign}{r['feature']} {level}")
+        return ", ".join(dict.fromkeys(words))
+
+
+@lru_cache(maxsize=4)
+def _model(path: str | None) -> CriticModel:
+    return load_model(path)
+
+
+def _exercise(item):
+    return getattr(item, "exercise", item)
+
+
+def _report(item, book):
+    report = getattr(item, "report", None)
+    return report if report is not None else check_exercise(_exercise(item), book)
+
+
+def score_many(items: Sequence, model: CriticModel | None = None) -> np.ndarray:
+    """Critic scores for solutions or exercises, computed in batches of equal rhythm."""
+    model = model or _model(None)
+    book = load_rulebook("fux")
+    out = np.zeros(len(items))
+    groups: dict[tuple, list[int]] = {}
+    for i, item in enumerate(items):
+        ex = _exercise(item)
+        key = (tuple(n.pitch for n in ex.cf), tuple((n.start, n.duration, n.tie) for n in ex.cp), ex.cp_above)
+        groups.setdefault(key, []).append(i)
+    for idx in groups.values():
+        batch = [items[i] for i in idx]
+        tex = Texture.from_contexts([Context(_exercise(b)) for b in batch])
+        out[idx] = model.score(extract(tex, count_matrix([_report(b, book) for b in batch])))
+    return out
+
+
+def score(item, model: CriticModel | None = None, reasons: int = 3) -> CriticScore:
+    """The critic's score of one solution or exercise, with the features that weigh most for and against."""
+    model = model or _model(None)
+    ex = _exercise(item)
+    tex = Texture.from_contexts([Context(ex)])
+    x = extract(tex, count_matrix([_report(item, load_rulebook("fux"))]))[0]
+    return CriticScore(float(model.score(x)[0]), model.reasons(x, reasons))
+
+
+def blended_rank(model: CriticModel | None = None, weight: float = BLEND):
+    """A ranking for generate(): rule penalty plus the critic's doubt, lower is better."""
+
+    def rank(solutions: Sequence) -> list[float]:
+        critic = score_many(solutions, model)
+        costs = []
+        for s, c in zip(solutions, critic):
+            s.parts["critic"] = round(float(c), 4)
+            costs.append(s.penalty + weight * (1.0 - float(c)))
+        return costs
+
+    rank.__doc__ = f"penalty + {weight:g} × (1 − critic score)"
+    return rank

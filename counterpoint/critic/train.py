@@ -1,0 +1,183 @@
+"""Train and evaluate the critic: real Palestrina counterpoint against generated and perturbed lines.
+
+The recipe (see critic/MODEL_CARD.md):
+
+1. Build (or reuse) the cached passage dataset; split it by mass, so no mass is on both sides.
+2. Turn passages into species-like exercises (counterpoint/critic/examples.py); each real exercise gets
+   one generated and one perturbed negative over the same cantus firmus, in the same rhythm.
+3. Features: counterpoint/critic/features.py. Model: standardised logistic regression; its strength C
+   is chosen by AUC on a validation split of the training masses.
+4. Held-out evaluation: AUC real vs generated and real vs perturbed, the same for a baseline that sees
+   only surface cues, and a ranking test (the real line against 20 generated lines over its cantus firmus).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from counterpoint.catalogue.context import Context
+from counterpoint.catalogue.engine import check_exercise
+from counterpoint.catalogue.rulebook import load_rulebook
+from counterpoint.critic.examples import generated, passage_exercises, perturbed
+from counterpoint.critic.features import FEATURE_NAMES, Texture, baseline, count_matrix, extract
+from counterpoint.critic.model import CriticModel
+from counterpoint.model.exercise import Exercise
+
+C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Split:
+    real: list[Exercise] = field(default_factory=list)
+    generated: list[Exercise] = field(default_factory=list)
+    perturbed: list[Exercise] = field(default_factory=list)
+    masses: set[str] = field(default_factory=set)
+
+
+def featurize(exercises: Sequence[Exercise], with_baseline: bool = False):
+    """Feature rows (and optionally surface-baseline rows) in input order; batches share cantus firmus and rhythm."""
+    book = load_rulebook("fux")
+    groups: dict[tuple, list[int]] = {}
+    for i, ex in enumerate(exercises):
+        key = (tuple(n.pitch for n in ex.cf), tuple((n.start, n.duration, n.tie) for n in ex.cp), ex.cp_above)
+        groups.setdefault(key, []).append(i)
+    X = np.zeros((len(exercises), len(FEATURE_NAMES)))
+    B = np.zeros((len(exercises), 9)) if with_baseline else None
+    for idx in groups.values():
+        batch = [exercises[i] for i in idx]
+        tex = Texture.from_contexts([Context(ex) for ex in batch])
+        X[idx] = extract(tex, count_matrix([check_exercise(ex, book) for ex in batch]))
+        if B is not None:
+            B[idx] = baseline(tex)
+    return (X, B) if with_baseline else X
+
+
+def _negatives_job(args) -> tuple[list[Exercise], Exercise]:
+    ex, n, seed = args
+    return generated(ex, n, seed, time_limit=1.5), perturbed(ex, random.Random(seed))
+
+
+def make_split(passages, max_real: int, n_generated: int, seed: int, workers: int = 2,
+               progress: Progress | None = None, label: str = "") -> Split:
+    """Real exercises from the passages (at most ``max_real``, sampled), each with its negatives."""
+    rng = random.Random(seed)
+    real = [ex for p in passages for ex in passage_exercises(p)]
+    rng.shuffle(real)
+    real = real[:max_real]
+    out = Split(masses={p.mass for p in passages})
+    jobs = [(ex, n_generated, seed + i) for i, ex in enumerate(real)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for k, (gen, pert) in enumerate(pool.map(_negatives_job, jobs, chunksize=8)):
+            if gen:  # keep a real example only where the generator could write against its cantus firmus
+                out.real.append(jobs[k][0])
+                out.generated.append(gen)
+                out.perturbed.append(pert)
+            if progress:
+                progress(label, k + 1, len(jobs))
+    return out
+
+
+def auc(pos: np.ndarray, neg: np.ndarray) -> float:
+    """Area under the ROC curve: the chance a random positive outscores a random negative (ties half)."""
+    from sklearn.metrics import roc_auc_score
+
+    y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
+    return float(roc_auc_score(y, np.r_[pos, neg]))
+
+
+def fit(X: np.ndarray, y: np.ndarray, C: float) -> CriticModel:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(X)
+    scale = np.where(scaler.scale_ > 1e-9, scaler.scale_, 1.0)
+    lr = LogisticRegression(C=C, max_iter=2000).fit((X - scaler.mean_) / scale, y)
+    return CriticModel(FEATURE_NAMES, scaler.mean_, scale, lr.coef_[0], float(lr.intercept_[0]))
+
+
+def _xy(split: Split, X_real, X_gen, X_pert):
+    X = np.vstack([X_real, X_gen, X_pert])
+    y = np.r_[np.ones(len(X_real)), np.zeros(len(X_gen) + len(X_pert))]
+    return X, y
+
+
+def choose_c(train: Split, seed: int) -> tuple[float, dict]:
+    """C by AUC on a validation split of the training masses."""
+    masses = sorted({ex.title.split(",")[0] for ex in train.real})
+    random.Random(seed).shuffle(masses)
+    val_masses = set(masses[: max(1, len(masses) // 5)])
+    is_val = np.array([ex.title.split(",")[0] in val_masses for ex in train.real])
+    Xr, Xg, Xp = (featurize(x) for x in (train.real, [g[0] for g in train.generated], train.perturbed))
+    scores = {}
+    for C in C_GRID:
+        m = fit(*_xy(train, Xr[~is_val], Xg[~is_val], Xp[~is_val]), C)
+        scores[C] = auc(m.score(Xr[is_val]), np.r_[m.score(Xg[is_val]), m.score(Xp[is_val])])
+    best = max(scores, key=lambda c: (scores[c], -c))
+    return best, {"validation_auc_by_C": {str(k): round(v, 4) for k, v in scores.items()}, "C": best}
+
+
+def evaluate(model: CriticModel, test: Split, train: Split | None = None) -> dict:
+    """Held-out metrics: AUCs of the critic and of the surface baseline, and the ranking test."""
+    Xr, Br = featurize(test.real, with_baseline=True)
+    gens = [g[0] for g in test.generated]
+    Xg, Bg = featurize(gens, with_baseline=True)
+    Xp, Bp = featurize(test.perturbed, with_baseline=True)
+    metrics = {
+        "test_real": len(test.real),
+        "test_masses": len(test.masses),
+        "auc_real_vs_generated": round(auc(model.score(Xr), model.score(Xg)), 4),
+        "auc_real_vs_perturbed": round(auc(model.score(Xr), model.score(Xp)), 4),
+    }
+    if train is not None:  # the baseline is trained like the critic, on the same training examples
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import StandardScaler
+
+        _, tBr = featurize(train.real, with_baseline=True)
+        _, tBg = featurize([g[0] for g in train.generated], with_baseline=True)
+        _, tBp = featurize(train.perturbed, with_baseline=True)
+        Xb = np.vstack([tBr, tBg, tBp])
+        yb = np.r_[np.ones(len(tBr)), np.zeros(len(tBg) + len(tBp))]
+        sc = StandardScaler().fit(Xb)
+        lr = LogisticRegression(max_iter=2000).fit(sc.transform(Xb), yb)
+        p = lambda B: lr.predict_proba(sc.transform(B))[:, 1]  # noqa: E731
+        metrics["baseline_auc_real_vs_generated"] = round(auc(p(Br), p(Bg)), 4)
+        metrics["baseline_auc_real_vs_perturbed"] = round(auc(p(Br), p(Bp)), 4)
+    ranks = []
+    for k, real in enumerate(test.real):
+        rivals = test.generated[k][:20]
+        if len(rivals) < 20:
+            continue
+        s = model.score(featurize([real, *rivals]))
+        ranks.append(1 + int((s[1:] > s[0]).sum()))
+    if ranks:
+        r = np.array(ranks)
+        metrics["ranking_cases"] = len(ranks)
+        metrics["ranking_first"] = round(float((r == 1).mean()), 4)
+        metrics["ranking_mrr"] = round(float((1 / r).mean()), 4)
+    return metrics
+
+
+def train(passages, *, max_train: int = 2500, max_test: int = 400, seed: int = 0, workers: int = 2,
+          progress: Progress | None = None) -> tuple[CriticModel, dict]:
+    """Train on passages (split by mass), evaluate on the held-out masses; returns the model and its metrics."""
+    from counterpoint.critic.corpus import split_by_mass
+
+    train_p, test_p = split_by_mass(passages, test_fraction=0.2, seed=seed)
+    train_split = make_split(train_p, max_train, 1, seed, workers, progress, "training negatives")
+    test_split = make_split(test_p, max_test, 20, seed + 1, workers, progress, "held-out negatives")
+    C, selection = choose_c(train_split, seed)
+    Xr = featurize(train_split.real)
+    Xg = featurize([g[0] for g in train_split.generated])
+    Xp = featurize(train_split.perturbed)
+    model = fit(*_xy(train_split, Xr, Xg, Xp), C)
+    metrics = {"train_real": len(train_split.real), "train_masses": len(train_split.masses), **selection,
+               **evaluate(model, test_split, train_split)}
+    model.metadata = {"metrics": metrics, "passages": len(passages), "seed": seed,
+                      "model": f"standardised logistic regression, C={C}"}
+    return model, metrics
