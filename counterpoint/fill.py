@@ -58,10 +58,11 @@ class Filled:
 
 
 def fill(worksheet, out=None, species: int | None = None, answer_key: bool = False, n: int = 3, rules="fux",
-         seed: int | None = None, time_limit: float = 5.0, *, force: bool = False) -> list[Filled]:
+         seed: int | None = None, time_limit: float = 5.0, *, force: bool = False, critic: bool = True) -> list[Filled]:
     """Generate up to ``n`` counterpoints for every blank exercise of ``worksheet`` (a path or a music21 Score).
 
-    ``species`` overrides the worksheet's labels; ``time_limit`` (seconds) applies to each exercise. When
+    ``species`` overrides the worksheet's labels; ``time_limit`` (seconds) applies to each exercise; ranking
+    blends the rule penalty with the critic unless ``critic`` is false (see :func:`counterpoint.generate`). When
     ``out`` is given, the filled worksheet (or, with ``answer_key``, the answer key) is written there.
     Raises InputError for an unusable worksheet or output path, NoSolutionError (naming the exercise and
     the rules in conflict) when an exercise has no solution.
@@ -87,7 +88,7 @@ def fill(worksheet, out=None, species: int | None = None, answer_key: bool = Fal
     for task in tasks:
         try:
             found = generate(task.cantus, task.species, task.position, rules=book, n=n, seed=seed,
-                             time_limit=time_limit)
+                             time_limit=time_limit, critic=critic)
         except (NoSolutionError, InputError) as exc:
             raise type(exc)(f"{task.where}: {exc}") from None
         done.append(Filled(task, list(found), found.stats.timed_out))

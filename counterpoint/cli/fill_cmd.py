@@ -39,6 +39,7 @@ def add_arguments(p) -> None:
     p.add_argument("--time-limit", type=float, default=5.0, metavar="SEC", help="search time per exercise (default: 5)")
     p.add_argument("--force", action="store_true",
                    help="replace the output file if it exists (never the worksheet itself)")
+    p.add_argument("--no-critic", action="store_true", help="rank by rule penalties alone, without the style critic")
     p.add_argument("--format", choices=("text", "json"), default="text", help="terminal output (default: text)")
 
 
@@ -49,7 +50,7 @@ def run(args) -> int:
     if n < 1:
         raise InputError("-n must be at least 1.")
     t0 = time.monotonic()
-    done = fill(Path(args.worksheet), out=args.out, species=args.species, answer_key=args.answer_key, n=n,
+    done = fill(Path(args.worksheet), out=args.out, critic=not args.no_critic, species=args.species, answer_key=args.answer_key, n=n,
                 rules=args.rules, seed=args.seed, time_limit=args.time_limit, force=args.force)
     elapsed = time.monotonic() - t0
     if args.format == "json":

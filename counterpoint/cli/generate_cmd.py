@@ -25,6 +25,7 @@ def add_arguments(p) -> None:
     p.add_argument("--mode", help="mode, e.g. 'G dorian' (default: inferred from the cantus firmus)")
     p.add_argument("--range", dest="voice_range", metavar="LOW-HIGH", help="the counterpoint's range, e.g. G2-C4")
     p.add_argument("--out", metavar="FILE", help="write the best solution: " + ", ".join(OUT_SUFFIXES))
+    p.add_argument("--no-critic", action="store_true", help="rank by rule penalties alone, without the style critic")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--format", choices=("text", "json"), default="text", help="terminal output (default: text)")
 
@@ -50,7 +51,7 @@ def run(args) -> int:
     with _Progress(args.time_limit) as progress:
         found = generate(cf, species=args.species, position="below" if args.below else "above", rules=args.rules,
                          n=args.n, seed=args.seed, time_limit=args.time_limit, mode=args.mode,
-                         voice_range=args.voice_range, progress=progress.update)
+                         voice_range=args.voice_range, progress=progress.update, critic=not args.no_critic)
     elapsed = time.monotonic() - t0
     if out is not None:
         from counterpoint.io.writers import write_solutions
@@ -75,12 +76,16 @@ def _text(found, args, elapsed, out) -> str:
     ex = found[0].exercise
     where = "below" if args.below else "above"
     st = found.stats
+    with_critic = "critic" in found[0].parts
+    ranking = "rules + critic" if with_critic else "rule penalties"
     lines = [f"{ex.mode.label}, {SPECIES_NAMES[args.species]} {where}, rulebook {found[0].report.rulebook}, "
-             f"{st.solutions} legal lines ranked by rule penalties ({elapsed:.1f} s)", ""]
+             f"{st.solutions} legal lines ranked by {ranking} ({elapsed:.1f} s)", ""]
+    lines += [f"note: {n}" for n in st.notes if n.startswith("ranked by rules alone")]
     width = max(len(s.notes) for s in found)
     for k, s in enumerate(found, 1):
         why = s.penalty_summary() or "no preference broken"
-        lines.append(f" #{k:<2} {s.notes:<{width}}  penalty {s.penalty:g}  ({why})")
+        critic = f"critic {s.parts['critic']:.2f}  " if with_critic else ""
+        lines.append(f" #{k:<2} {s.notes:<{width}}  {critic}penalty {s.penalty:g}  ({why})")
     if len(found) < args.n:
         reason = "the time limit ran out" if st.timed_out else "no more different enough lines were found"
         lines.append(f"\nonly {len(found)} of {args.n} asked for: {reason}.")

@@ -14,6 +14,7 @@ COMMANDS = {
     "check": ("counterpoint.cli.check_cmd", "check an exercise (or a cantus firmus alone) against a rulebook"),
     "generate": ("counterpoint.cli.generate_cmd", "write ranked counterpoints to a cantus firmus"),
     "rules": ("counterpoint.cli.rules_cmd", "list the rule catalogue, or explain one rule"),
+    "critic": ("counterpoint.cli.critic_cmd", "train, evaluate or apply the style critic"),
     "demo": ("counterpoint.cli.demo_cmd", "check two built-in exercises, to see what the tool does"),
     "fill": ("counterpoint.cli.fill_cmd", "fill a worksheet's empty staves with counterpoint"),
 }

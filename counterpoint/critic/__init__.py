@@ -1,0 +1,67 @@
+"""The critic: a model trained on Palestrina's masses that scores two-voice counterpoint for style fidelity.
+
+>>> from counterpoint.critic import score          # doctest: +SKIP
+>>> score(solution).score, score(solution).reasons  # doctest: +SKIP
+
+``score`` takes a generated Solution or an Exercise and returns a :class:`CriticScore`: a number in
+[0, 1] (how much the line is like the real music) and the features that weighed most for and against.
+``score_file`` applies the critic's own reduction to any two-voice passage in any rhythm. The model,
+its card and the training recipe are in the repository's ``critic/`` folder.
+"""
+
+from __future__ import annotations
+
+from counterpoint.critic.model import CriticModel, CriticModelError, default_model_path, load_model
+from counterpoint.critic.scoring import BLEND, CriticScore, blended_rank, score, score_many
+
+__all__ = ["score", "score_many", "score_file", "CriticScore", "CriticModel", "CriticModelError", "load_model",
+           "default_model_path", "blended_rank", "BLEND"]
+
+
+def score_file(path, model: CriticModel | None = None) -> CriticScore:
+    """Score a two-voice passage from a file (MusicXML, kern, ABC) in any rhythm.
+
+    A species exercise (a cantus firmus in whole notes) is scored as it is. Anything else is reduced as
+    the training music was: every stretch of at least six bars where one voice moves only on bar lines
+    becomes a cantus firmus with the other voice as counterpoint; the score is the mean over those
+    stretches, and the reasons are those of the mean features.
+    """
+    from pathlib import Path
+
+    import numpy as np
+
+    from counterpoint.catalogue.context import Context
+    from counterpoint.catalogue.engine import check_exercise
+    from counterpoint.catalogue.rulebook import load_rulebook
+    from counterpoint.critic.corpus import Passage
+    from counterpoint.critic.examples import passage_exercises
+    from counterpoint.critic.features import Texture, count_matrix, extract
+    from counterpoint.critic.reduce import score_passages
+    from counterpoint.errors import InputError
+    from counterpoint.io.m21 import exercise_from_score, parse_file
+
+    from counterpoint.critic.scoring import _model
+
+    model = model or _model(None)
+    path = Path(path)
+    parsed = parse_file(path)
+    try:
+        exercises = [exercise_from_score(parsed)]
+        if exercises[0].is_cantus_only:
+            raise InputError(f"{path.name} holds one voice; the critic scores two-voice counterpoint.")
+    except InputError as exc:
+        if "one voice" in str(exc):
+            raise
+        if len(parsed.parts) != 2:
+            raise InputError(f"{path.name} has {len(parsed.parts)} parts; the critic scores two-voice passages.") from None
+        exercises = [ex for fields in score_passages(parsed)
+                     for ex in passage_exercises(Passage("", path.stem, path.name, final=None, **fields))]
+        if not exercises:
+            raise InputError(f"{path.name} has no stretch of six bars where one voice moves only on bar lines, "
+                             "which the critic needs as its cantus firmus.") from None
+    book = load_rulebook("fux")
+    rows = [extract(Texture.from_contexts([Context(ex)]), count_matrix([check_exercise(ex, book)]))[0]
+            for ex in exercises]
+    X = np.vstack(rows)
+    mean = X.mean(axis=0)
+    return CriticScore(float(model.score(X).mean()), model.reasons(mean))
