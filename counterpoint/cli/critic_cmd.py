@@ -79,7 +79,7 @@ def _metrics_table(m: dict) -> str:
         ("mean reciprocal rank of the real line", m.get("ranking_mrr")),
     ]
     head = (f"trained on {m.get('train_real')} real passages from {m.get('train_masses')} masses; "
-            f"held out {m.get('test_real')} from {m.get('test_masses')} other masses; C = {m.get('C')}")
+            f"held out {m.get('test_real')} from {m.get('test_masses')} other masses; model: {m.get('model')}")
     return head + "\n\n" + "\n".join(f"  {label:<48} {value}" for label, value in rows if value is not None)
 
 

@@ -1,9 +1,18 @@
-"""The critic's model as plain JSON coefficients: loading it never unpickles or executes anything.
+"""The critic's model as plain JSON numbers: loading it never unpickles or executes anything.
 
-A model file holds the feature names, the standardisation (mean, scale), the logistic-regression
-coefficients and intercept, and metadata (training data, metrics). A SHA-256 digest of that content is
-stored beside it, so a file that was edited by hand or damaged in transit is refused with a clear
-error, as is any file that is not such a model (a pickle, a skops file, another JSON document).
+Two kinds of model can be stored, and training picks between them by validation:
+
+* ``logistic``: standardised logistic regression (mean, scale, coefficients, intercept);
+* ``trees``: gradient-boosted trees exported from scikit-learn's HistGradientBoostingClassifier as
+  arrays (split feature, threshold, children, leaf values), evaluated here with numpy.
+
+Both give a probability that a line is real Renaissance polyphony, and per-feature contributions to it
+(coefficient times standardised value for the first; the changes in node value along each tree's path
+for the second), from which the "reasons" are drawn. ``typical`` is the mean of each feature over the
+real training passages, shown beside a line's own value.
+
+A SHA-256 digest of the content is stored beside it, so a file edited by hand or damaged in transit is
+refused with a clear error, as is any file that is not such a model (a pickle, another JSON document).
 """
 
 from __future__ import annotations
@@ -19,8 +28,9 @@ import numpy as np
 from counterpoint.errors import InputError
 from counterpoint.resources import data_dir
 
-FORMAT = "counterpoint-critic/1"
-MAX_BYTES = 5_000_000
+FORMAT = "counterpoint-critic/2"
+MAX_BYTES = 20_000_000
+TREE_FIELDS = ("feature", "threshold", "left", "right", "leaf", "value", "missing_left")
 
 
 class CriticModelError(InputError):
@@ -30,44 +40,102 @@ class CriticModelError(InputError):
 @dataclass
 class CriticModel:
     feature_names: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
+    typical: np.ndarray
+    kind: str  # "logistic" or "trees"
+    params: dict  # logistic: mean, scale, coef, intercept; trees: baseline, trees
     metadata: dict = field(default_factory=dict)
 
+    # -- prediction -------------------------------------------------------------------------------
     def decision(self, X: np.ndarray) -> np.ndarray:
-        return ((X - self.mean) / self.scale) @ self.coef + self.intercept
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        if self.kind == "logistic":
+            p = self.params
+            return ((X - p["mean"]) / p["scale"]) @ p["coef"] + p["intercept"]
+        raw = np.full(X.shape[0], self.params["baseline"])
+        for tree in self.params["trees"]:
+            raw += tree["value"][self._leaves(tree, X)]
+        return raw
+
+    @staticmethod
+    def _leaves(tree: dict, X: np.ndarray) -> np.ndarray:
+        node = np.zeros(X.shape[0], dtype=int)
+        for _ in range(64):  # deeper than any tree we train
+            inner = ~tree["leaf"][node]
+            if not inner.any():
+                break
+            n = node[inner]
+            x = X[inner, tree["feature"][n]]
+            go_left = np.where(np.isnan(x), tree["missing_left"][n], x <= tree["threshold"][n])
+            node[inner] = np.where(go_left, tree["left"][n], tree["right"][n])
+        return node
 
     def score(self, X: np.ndarray) -> np.ndarray:
         """Probability that each row is real Renaissance polyphony, in [0, 1]."""
-        z = np.clip(self.decision(np.atleast_2d(X)), -50, 50)
+        z = np.clip(self.decision(X), -50, 50)
         return 1.0 / (1.0 + np.exp(-z))
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
         """Each feature's push on the log-odds for one row (positive: more like the real music)."""
-        return ((x - self.mean) / self.scale) * self.coef
+        x = np.asarray(x, dtype=float)
+        if self.kind == "logistic":
+            p = self.params
+            return ((x - p["mean"]) / p["scale"]) * p["coef"]
+        out = np.zeros(len(self.feature_names))
+        for tree in self.params["trees"]:
+            node = 0
+            while not tree["leaf"][node]:
+                f = tree["feature"][node]
+                v = x[f]
+                left = tree["missing_left"][node] if math.isnan(v) else v <= tree["threshold"][node]
+                child = tree["left"][node] if left else tree["right"][node]
+                out[f] += tree["value"][child] - tree["value"][node]
+                node = child
+        return out
 
     def reasons(self, x: np.ndarray, k: int = 3) -> list[dict]:
-        """The k features that push most for and most against, with their values."""
+        """The k features that push most for and most against, with the line's value and the typical one."""
         c = self.contributions(x)
         order = np.argsort(c)
         picks = [(i, "for") for i in order[::-1][:k] if c[i] > 0] + [(i, "against") for i in order[:k] if c[i] < 0]
         return [{"feature": self.feature_names[i], "direction": d, "value": round(float(x[i]), 3),
-                 "typical": round(float(self.mean[i]), 3), "weight": round(float(c[i]), 3)} for i, d in picks]
+                 "typical": round(float(self.typical[i]), 3), "weight": round(float(c[i]), 3)} for i, d in picks]
 
     # -- files ------------------------------------------------------------------------------------
     def to_payload(self) -> dict:
-        return {"format": FORMAT, "feature_names": list(self.feature_names), "mean": self.mean.tolist(),
-                "scale": self.scale.tolist(), "coef": self.coef.tolist(), "intercept": float(self.intercept),
-                "metadata": self.metadata}
+        def plain(v):
+            if isinstance(v, np.ndarray):
+                return v.tolist()
+            if isinstance(v, dict):
+                return {k: plain(x) for k, x in v.items()}
+            if isinstance(v, list):
+                return [plain(x) for x in v]
+            return float(v) if isinstance(v, (np.floating, float)) else v
+
+        return {"format": FORMAT, "kind": self.kind, "feature_names": list(self.feature_names),
+                "typical": self.typical.tolist(), "params": plain(self.params), "metadata": self.metadata}
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
         payload = self.to_payload()
         doc = {"model": payload, "sha256": _digest(payload)}
-        path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
         return path
+
+
+def from_sklearn_trees(clf, feature_names, typical, metadata=None) -> CriticModel:
+    """Export a fitted binary HistGradientBoostingClassifier (numeric features only) as plain arrays."""
+    trees = []
+    for (predictor,) in clf._predictors:
+        nodes = predictor.nodes
+        if nodes["is_categorical"].any():
+            raise ValueError("categorical splits cannot be exported")
+        trees.append({"feature": nodes["feature_idx"].astype(int), "threshold": nodes["num_threshold"].astype(float),
+                      "left": nodes["left"].astype(int), "right": nodes["right"].astype(int),
+                      "leaf": nodes["is_leaf"].astype(bool), "value": nodes["value"].astype(float),
+                      "missing_left": nodes["missing_go_to_left"].astype(bool)})
+    baseline = float(np.ravel(clf._baseline_prediction)[0])
+    return CriticModel(tuple(feature_names), np.asarray(typical, dtype=float), "trees",
+                       {"baseline": baseline, "trees": trees}, dict(metadata or {}))
 
 
 def _digest(payload: dict) -> str:
@@ -76,6 +144,38 @@ def _digest(payload: dict) -> str:
 
 def default_model_path() -> Path:
     return data_dir("critic") / "model.json"
+
+
+def _arrays(name: str, params: dict, kind: str, n_features: int) -> dict:
+    """Typed numpy arrays from the payload, checking every shape and index."""
+    bad = CriticModelError(f"{name} has coefficients of the wrong shape or value; it was not loaded.")
+    if kind == "logistic":
+        out = {k: np.asarray(params[k], dtype=float) for k in ("mean", "scale", "coef")}
+        out["intercept"] = float(params["intercept"])
+        if any(out[k].shape != (n_features,) or not np.isfinite(out[k]).all() for k in ("mean", "scale", "coef")) \
+                or (out["scale"] <= 0).any() or not math.isfinite(out["intercept"]):
+            raise bad
+        return out
+    if kind != "trees":
+        raise CriticModelError(f"{name} holds a model of unknown kind '{kind}'; it was not loaded.")
+    trees = []
+    for t in params["trees"]:
+        tree = {"feature": np.asarray(t["feature"], dtype=int), "threshold": np.asarray(t["threshold"], dtype=float),
+                "left": np.asarray(t["left"], dtype=int), "right": np.asarray(t["right"], dtype=int),
+                "leaf": np.asarray(t["leaf"], dtype=bool), "value": np.asarray(t["value"], dtype=float),
+                "missing_left": np.asarray(t["missing_left"], dtype=bool)}
+        n = tree["value"].shape[0]
+        inner = ~tree["leaf"]
+        if n == 0 or any(tree[k].shape != (n,) for k in TREE_FIELDS) or not np.isfinite(tree["value"]).all() \
+                or ((tree["feature"][inner] < 0) | (tree["feature"][inner] >= n_features)).any() \
+                or ((tree["left"][inner] <= 0) | (tree["left"][inner] >= n) | (tree["right"][inner] <= 0)
+                    | (tree["right"][inner] >= n)).any():
+            raise bad
+        trees.append(tree)
+    baseline = float(params["baseline"])
+    if not math.isfinite(baseline):
+        raise bad
+    return {"baseline": baseline, "trees": trees}
 
 
 def load_model(path: str | Path | None = None) -> CriticModel:
@@ -88,9 +188,8 @@ def load_model(path: str | Path | None = None) -> CriticModel:
         raise CriticModelError(f"no critic model at {path}; train one with `counterpoint critic train`.")
     if path.stat().st_size > MAX_BYTES:
         raise CriticModelError(f"{name} is too large to be a critic model.")
-    raw = path.read_bytes()
     try:
-        doc = json.loads(raw.decode("utf-8"))
+        doc = json.loads(path.read_bytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise CriticModelError(f"{name} is not a critic model (not JSON); it was not loaded.") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("model"), dict) or doc["model"].get("format") != FORMAT:
@@ -100,13 +199,14 @@ def load_model(path: str | Path | None = None) -> CriticModel:
         raise CriticModelError(f"{name} does not match its checksum: it was changed after training; it was not loaded.")
     try:
         names = tuple(str(n) for n in payload["feature_names"])
-        arrays = [np.asarray(payload[k], dtype=float) for k in ("mean", "scale", "coef")]
-        intercept = float(payload["intercept"])
+        typical = np.asarray(payload["typical"], dtype=float)
+        params = _arrays(name, payload["params"], str(payload["kind"]), len(names))
+    except CriticModelError:
+        raise
     except (KeyError, TypeError, ValueError):
         raise CriticModelError(f"{name} lacks a model field or has one of the wrong type; it was not loaded.") from None
-    if any(a.shape != (len(names),) for a in arrays) or not all(np.isfinite(a).all() for a in arrays) \
-            or not math.isfinite(intercept) or (arrays[1] <= 0).any():
+    if typical.shape != (len(names),):
         raise CriticModelError(f"{name} has coefficients of the wrong shape or value; it was not loaded.")
     if names != FEATURE_NAMES:
         raise CriticModelError(f"{name} was trained on other features than this version computes; retrain it.")
-    return CriticModel(names, *arrays, intercept, dict(payload.get("metadata") or {}))
+    return CriticModel(names, typical, str(payload["kind"]), params, dict(payload.get("metadata") or {}))

@@ -15,8 +15,47 @@ from counterpoint.critic.model import CriticModel, CriticModelError, load_model
 def _model() -> CriticModel:
     n = len(FEATURE_NAMES)
     rng = np.random.default_rng(0)
-    return CriticModel(FEATURE_NAMES, rng.normal(size=n), rng.uniform(0.5, 2, size=n), rng.normal(size=n), 0.3,
-                       {"note": "test"})
+    params = {"mean": rng.normal(size=n), "scale": rng.uniform(0.5, 2, size=n), "coef": rng.normal(size=n),
+              "intercept": 0.3}
+    return CriticModel(FEATURE_NAMES, rng.normal(size=n), "logistic", params, {"note": "test"})
+
+
+def _trees(seed=0):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from counterpoint.critic.model import from_sklearn_trees
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(300, len(FEATURE_NAMES)))
+    y = (X[:, 0] + X[:, 3] * X[:, 5] > 0).astype(int)
+    clf = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X, y)
+    return clf, from_sklearn_trees(clf, FEATURE_NAMES, X[y == 1].mean(axis=0)), X
+
+
+def test_exported_trees_predict_exactly_as_scikit_learn(tmp_path):
+    clf, model, X = _trees()
+    back = load_model(model.save(tmp_path / "t.json"))
+    assert np.allclose(back.score(X), clf.predict_proba(X)[:, 1])
+    # the path contributions add up to the raw score (minus the baseline)
+    x = X[7]
+    assert np.isclose(back.contributions(x).sum() + back.params["baseline"], back.decision(x)[0])
+    reasons = back.reasons(x)
+    assert reasons and {r["direction"] for r in reasons} <= {"for", "against"}
+
+
+def test_tree_indices_out_of_range_are_refused(tmp_path):
+    _, model, _ = _trees()
+    path = model.save(tmp_path / "t.json")
+    doc = json.loads(path.read_text())
+    tree = doc["model"]["params"]["trees"][0]
+    inner = tree["leaf"].index(False)
+    tree["left"][inner] = 10**6
+    from counterpoint.critic.model import _digest
+
+    doc["sha256"] = _digest(doc["model"])  # a forged checksum still cannot smuggle in a bad index
+    path.write_text(json.dumps(doc))
+    with pytest.raises(CriticModelError, match="wrong shape or value"):
+        load_model(path)
 
 
 def test_round_trip(tmp_path):
@@ -31,7 +70,7 @@ def test_round_trip(tmp_path):
 def test_tampered_coefficient_is_refused(tmp_path):
     path = _model().save(tmp_path / "m.json")
     doc = json.loads(path.read_text())
-    doc["model"]["coef"][0] += 1.0
+    doc["model"]["params"]["coef"][0] += 1.0
     path.write_text(json.dumps(doc))
     with pytest.raises(CriticModelError, match="checksum"):
         load_model(path)
@@ -76,7 +115,7 @@ def test_cli_reports_a_tampered_model_in_one_sentence(tmp_path, capsys):
     from tests.support import FUX_DIR
 
     path = _model().save(tmp_path / "m.json")
-    path.write_text(path.read_text().replace('"intercept": 0.3', '"intercept": 9.3'))
+    path.write_text(path.read_text().replace('"intercept":0.3', '"intercept":9.3'))
     code = main(["critic", "score", "--model", str(path), str(FUX_DIR / "fig-005-cf-lower.musicxml")])
     err = capsys.readouterr().err.strip()
     assert code == 2 and "checksum" in err and len(err.splitlines()) == 1
