@@ -68,7 +68,14 @@ class Search:
     def _domains(self, model: PitchModel) -> list[list[Pitch]]:
         """Each note's pitches, ordered around a random smooth contour (the solver tries the last first)."""
         n, rng = model.n, self.rng
-        anchors = [rng.uniform(self.low + 2, self.high - 2) for _ in range(rng.randint(2, 4))]
+        # A random walk of anchor points, one every few notes: long enough runs to give the line
+        # direction (a slowly moving target makes quick notes circle around it), bounded by the range.
+        lo, hi = self.low + 1, self.high - 1
+        anchors = [rng.uniform(lo, hi)]
+        for _ in range(max(2, n // 4)):
+            step = rng.choice((-1, 1)) * rng.uniform(1.0, 3.5)
+            nxt = anchors[-1] + step
+            anchors.append(nxt if lo <= nxt <= hi else anchors[-1] - step)
         out = []
         for k in range(n):
             x = k / max(1, n - 1) * (len(anchors) - 1)
