@@ -43,8 +43,9 @@ def cantus_exercise(cf, mode: str | Mode | None = None) -> Exercise:
         return assemble(ex.cf, species=0, mode=ex.mode, title=ex.title)
     if isinstance(cf, str):
         return assemble(parse_notes(cf), species=0, mode=mode)
-    if isinstance(cf, (list, tuple)):
-        return assemble(parse_notes(" ".join(getattr(p, "name", str(p)) for p in cf)), species=0, mode=mode)
+    if isinstance(cf, (list, tuple)):  # pitches, or notes (a cantus firmus's Note tuple)
+        pitches = [getattr(x, "pitch", x) for x in cf]
+        return assemble(parse_notes(" ".join(getattr(p, "name", str(p)) for p in pitches)), species=0, mode=mode)
     raise InputError(f"cannot read a cantus firmus from a {type(cf).__name__}.")
 
 
