@@ -67,6 +67,12 @@ class Texture:
         return self.line_d.shape[0]
 
 
+def batch_key(ex) -> tuple:
+    """Exercises with equal keys share their verticals' structure and can be featurised as one batch."""
+    return (tuple(n.pitch for n in ex.cf), tuple((n.start, n.duration, n.tie, n.pitch is None) for n in ex.cp),
+            ex.cp_above)
+
+
 def _mean(mask: np.ndarray, axis: int = 1) -> np.ndarray:
     if mask.shape[axis] == 0:
         return np.zeros(mask.shape[0])

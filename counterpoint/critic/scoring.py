@@ -11,7 +11,7 @@ import numpy as np
 from counterpoint.catalogue.context import Context
 from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import load_rulebook
-from counterpoint.critic.features import Texture, count_matrix, extract
+from counterpoint.critic.features import batch_key, Texture, count_matrix, extract
 from counterpoint.critic.model import CriticModel, load_model
 
 # Ranking cost = rule penalty + BLEND * (1 - critic score): a critic difference of 0.1 weighs as much
@@ -59,8 +59,7 @@ def score_many(items: Sequence, model: CriticModel | None = None) -> np.ndarray:
     groups: dict[tuple, list[int]] = {}
     for i, item in enumerate(items):
         ex = _exercise(item)
-        key = (tuple(n.pitch for n in ex.cf), tuple((n.start, n.duration, n.tie) for n in ex.cp), ex.cp_above)
-        groups.setdefault(key, []).append(i)
+        groups.setdefault(batch_key(ex), []).append(i)
     for idx in groups.values():
         batch = [items[i] for i in idx]
         tex = Texture.from_contexts([Context(_exercise(b)) for b in batch])

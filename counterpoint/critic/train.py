@@ -26,7 +26,7 @@ from counterpoint.catalogue.context import Context
 from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import load_rulebook
 from counterpoint.critic.examples import generated, passage_exercises, perturbed
-from counterpoint.critic.features import FEATURE_NAMES, Texture, baseline, count_matrix, extract
+from counterpoint.critic.features import batch_key, FEATURE_NAMES, Texture, baseline, count_matrix, extract
 from counterpoint.critic.model import CriticModel
 from counterpoint.model.exercise import Exercise
 
@@ -52,8 +52,7 @@ def featurize(exercises: Sequence[Exercise], with_baseline: bool = False):
     book = load_rulebook("fux")
     groups: dict[tuple, list[int]] = {}
     for i, ex in enumerate(exercises):
-        key = (tuple(n.pitch for n in ex.cf), tuple((n.start, n.duration, n.tie) for n in ex.cp), ex.cp_above)
-        groups.setdefault(key, []).append(i)
+        groups.setdefault(batch_key(ex), []).append(i)
     X = np.zeros((len(exercises), len(FEATURE_NAMES)))
     B = np.zeros((len(exercises), 9)) if with_baseline else None
     for idx in groups.values():
