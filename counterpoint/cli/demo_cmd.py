@@ -1,4 +1,4 @@
-"""`counterpoint demo`: the built-in example behind `make demo`."""
+"""`counterpoint demo`: the built-in example behind `make demo`: check two exercises, then write counterpoint."""
 
 from __future__ import annotations
 
@@ -23,4 +23,12 @@ def run(args) -> int:
     print()
     print("$ counterpoint check --cf \"%s\" --cp \"%s\"" % (STUDENT_CF, FUX_CP))
     print(format_report(check(from_text(STUDENT_CF, FUX_CP, species=1), args.rules), "Fux, Fig. 5"))
+    print()
+    from counterpoint.cli.main import main
+
+    for species in ("1", "4"):
+        argv = ["generate", "--cf", STUDENT_CF, "--species", species, "-n", "3", "--seed", "1", "--rules", args.rules]
+        print("$ counterpoint " + " ".join(f'"{a}"' if " " in a else a for a in argv))
+        main(argv)
+        print()
     return 0

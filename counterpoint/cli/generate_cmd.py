@@ -58,8 +58,8 @@ def run(args) -> int:
 
         write_solutions(found[:1], out)
     if args.format == "json":
-        print(json.dumps({"solutions": [s.to_dict() for s in found], "stats": _stats(found, elapsed)}, indent=2,
-                         ensure_ascii=False))
+        solutions = [s.to_dict() | {"critic_reasons": s.critic_reasons()} for s in found]
+        print(json.dumps({"solutions": solutions, "stats": _stats(found, elapsed)}, indent=2, ensure_ascii=False))
     else:
         print(_text(found, args, elapsed, out))
     return 0
@@ -86,12 +86,24 @@ def _text(found, args, elapsed, out) -> str:
         why = s.penalty_summary() or "no preference broken"
         critic = f"critic {s.parts['critic']:.2f}  " if with_critic else ""
         lines.append(f" #{k:<2} {s.notes:<{width}}  {critic}penalty {s.penalty:g}  ({why})")
+        if with_critic and k <= 3:
+            lines.append(f"     critic: {_reasons(s.critic_reasons())}")
     if len(found) < args.n:
         reason = "the time limit ran out" if st.timed_out else "no more different enough lines were found"
         lines.append(f"\nonly {len(found)} of {args.n} asked for: {reason}.")
     lines.append("")
     lines.append(f"wrote {out}" if out else "wrote nothing; add --out solution.musicxml (or .mid, .krn, .abc, .json)")
     return "\n".join(lines)
+
+
+def _reasons(reasons: list[dict]) -> str:
+    """'for: melody.step 0.67 (typical 0.62); against: leaps.large_share 0.3 (typical 0.12)'."""
+    parts = []
+    for side in ("for", "against"):
+        picked = [f"{r['feature']} {r['value']:g} (typical {r['typical']:g})" for r in reasons if r["direction"] == side][:2]
+        if picked:
+            parts.append(f"{side}: " + ", ".join(picked))
+    return "; ".join(parts) or "no strong reasons"
 
 
 class _Progress:

@@ -62,6 +62,14 @@ class Texture:
         cp_m = np.array([[a.pitch.midi for a in c.cp] for c in contexts], dtype=int)
         return cls(contexts[0], cp_d, cp_m)
 
+    @classmethod
+    def from_exercises(cls, exercises: Sequence) -> Texture:
+        """A batch from exercises with one batch_key: one Context for the structure, pitches read directly."""
+        pitches = [ex.cp_pitches for ex in exercises]
+        cp_d = np.array([[p.diatonic for p in ps] for ps in pitches], dtype=int)
+        cp_m = np.array([[p.midi for p in ps] for ps in pitches], dtype=int)
+        return cls(Context(exercises[0]), cp_d, cp_m)
+
     @property
     def size(self) -> int:
         return self.line_d.shape[0]

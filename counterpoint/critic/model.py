@@ -51,23 +51,34 @@ class CriticModel:
         if self.kind == "logistic":
             p = self.params
             return ((X - p["mean"]) / p["scale"]) @ p["coef"] + p["intercept"]
-        raw = np.full(X.shape[0], self.params["baseline"])
-        for tree in self.params["trees"]:
-            raw += tree["value"][self._leaves(tree, X)]
-        return raw
-
-    @staticmethod
-    def _leaves(tree: dict, X: np.ndarray) -> np.ndarray:
-        node = np.zeros(X.shape[0], dtype=int)
-        for _ in range(64):  # deeper than any tree we train
-            inner = ~tree["leaf"][node]
+        # All trees at once: one step down every tree per iteration, for every row, on flat arrays.
+        f = self._forest()
+        n_rows, n_feat = X.shape
+        flat_x = X.ravel()
+        row_base = (np.arange(n_rows) * n_feat)[:, None]
+        idx = np.broadcast_to(f["roots"], (n_rows, f["roots"].shape[1])).copy()  # flat node indices
+        for _ in range(f["depth"]):
+            inner = ~f["leaf"][idx]
             if not inner.any():
                 break
-            n = node[inner]
-            x = X[inner, tree["feature"][n]]
-            go_left = np.where(np.isnan(x), tree["missing_left"][n], x <= tree["threshold"][n])
-            node[inner] = np.where(go_left, tree["left"][n], tree["right"][n])
-        return node
+            x = flat_x[row_base + f["feature"][idx]]
+            go_left = np.where(np.isnan(x), f["missing_left"][idx], x <= f["threshold"][idx])
+            idx = np.where(inner, np.where(go_left, f["left"][idx], f["right"][idx]), idx)
+        return self.params["baseline"] + f["value"][idx].sum(axis=1)
+
+    def _forest(self) -> dict:
+        """All trees' nodes in flat arrays, children as flat indices, built once."""
+        if "forest_arrays" not in self.__dict__:
+            trees = self.params["trees"]
+            offsets = np.cumsum([0] + [t["value"].shape[0] for t in trees])
+            cat = lambda key: np.concatenate([t[key] for t in trees])  # noqa: E731
+            forest = {"feature": cat("feature"), "threshold": cat("threshold"), "leaf": cat("leaf"),
+                      "value": cat("value"), "missing_left": cat("missing_left"),
+                      "left": np.concatenate([t["left"] + o for t, o in zip(trees, offsets)]),
+                      "right": np.concatenate([t["right"] + o for t, o in zip(trees, offsets)]),
+                      "roots": offsets[:-1][None, :], "depth": max(_depth(t) for t in trees)}
+            self.__dict__["forest_arrays"] = forest
+        return self.__dict__["forest_arrays"]
 
     def score(self, X: np.ndarray) -> np.ndarray:
         """Probability that each row is real Renaissance polyphony, in [0, 1]."""
@@ -120,6 +131,16 @@ class CriticModel:
         doc = {"model": payload, "sha256": _digest(payload)}
         path.write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
         return path
+
+
+def _depth(tree: dict) -> int:
+    """The longest root-to-leaf path of an exported tree."""
+    depth, frontier = 0, [0]
+    while True:
+        frontier = [c for n in frontier if not tree["leaf"][n] for c in (tree["left"][n], tree["right"][n])]
+        if not frontier:
+            return depth
+        depth += 1
 
 
 def from_sklearn_trees(clf, feature_names, typical, metadata=None) -> CriticModel:

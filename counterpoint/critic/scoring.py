@@ -55,16 +55,19 @@ def score_many(items: Sequence, model: CriticModel | None = None) -> np.ndarray:
     """Critic scores for solutions or exercises, computed in batches of equal rhythm."""
     model = model or _model(None)
     book = load_rulebook("fux")
-    out = np.zeros(len(items))
+    X = None
     groups: dict[tuple, list[int]] = {}
     for i, item in enumerate(items):
         ex = _exercise(item)
         groups.setdefault(batch_key(ex), []).append(i)
     for idx in groups.values():
         batch = [items[i] for i in idx]
-        tex = Texture.from_contexts([Context(_exercise(b)) for b in batch])
-        out[idx] = model.score(extract(tex, count_matrix([_report(b, book) for b in batch])))
-    return out
+        tex = Texture.from_exercises([_exercise(b) for b in batch])
+        rows = extract(tex, count_matrix([_report(b, book) for b in batch]))
+        if X is None:
+            X = np.zeros((len(items), rows.shape[1]))
+        X[idx] = rows
+    return model.score(X) if X is not None else np.zeros(0)  # one pass of the model over the whole pool
 
 
 def score(item, model: CriticModel | None = None, reasons: int = 3) -> CriticScore:

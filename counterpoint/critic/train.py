@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from counterpoint.catalogue.context import Context
 from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import load_rulebook
 from counterpoint.critic.examples import generated, passage_exercises, perturbed
@@ -57,7 +56,7 @@ def featurize(exercises: Sequence[Exercise], with_baseline: bool = False):
     B = np.zeros((len(exercises), 9)) if with_baseline else None
     for idx in groups.values():
         batch = [exercises[i] for i in idx]
-        tex = Texture.from_contexts([Context(ex) for ex in batch])
+        tex = Texture.from_exercises(batch)
         X[idx] = extract(tex, count_matrix([check_exercise(ex, book) for ex in batch]))
         if B is not None:
             B[idx] = baseline(tex)

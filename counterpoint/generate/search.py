@@ -134,7 +134,7 @@ class Search:
             progress: Callable[[int], None] | None = None) -> list[Solution]:
         t0 = time.monotonic()
         pool: dict[tuple, Solution] = {}
-        per_restart = max(6, pool_size // 12)
+        per_restart = max(6, pool_size // 8)
         for ex in self.stream(deadline, per_restart):
             key = tuple((note.pitch, note.start, note.tie) for note in ex.cp)
             if key in pool:
@@ -152,7 +152,7 @@ class Search:
             if len(pool) >= pool_size:
                 break
         candidates = list(pool.values())
-        for sol, cost in zip(candidates, rank(candidates) if candidates else []):
+        for sol, cost in zip(candidates, rank(candidates) if len(candidates) > 1 else [0.0] * len(candidates)):
             sol.score = float(cost)
         self.stats.seconds = time.monotonic() - t0
         return select_diverse(sorted(pool.values(), key=lambda s: (s.score, s.notes)), n, min_diff)
@@ -170,13 +170,22 @@ def _bar_of(model: PitchModel, attack: int) -> int | None:
 
 
 def select_diverse(ranked: list[Solution], n: int, min_diff: int) -> list[Solution]:
-    """The best ``n`` in order, skipping any that differs from an already chosen one in fewer than ``min_diff`` notes."""
+    """The best ``n`` in rank order, each differing from every better one in at least ``min_diff`` notes.
+
+    When the pool holds fewer such lines, the requirement is relaxed one note at a time (never below one
+    differing note), so the caller still gets ``n`` distinct lines, as different as the pool allows.
+    """
     chosen: list[Solution] = []
-    for sol in ranked:
-        if all(_difference(sol, c) >= min_diff for c in chosen):
-            chosen.append(sol)
+    for need in range(max(1, min_diff), 0, -1):
+        for sol in ranked:
             if len(chosen) == n:
                 break
+            if all(sol is not c and _difference(sol, c) >= need for c in chosen):
+                chosen.append(sol)
+        if len(chosen) == n:
+            break
+    order = {id(s): k for k, s in enumerate(ranked)}
+    chosen.sort(key=lambda s: order[id(s)])
     return chosen
 
 

@@ -41,11 +41,25 @@ class Solution:
         counts = Counter((v.code, v.name) for v in self.report.warnings)
         return ", ".join(f"{code} {name} ×{k}" for (code, name), k in counts.most_common())
 
+    def critic_reasons(self) -> list[dict]:
+        """The critic's main reasons for this line (empty when it was ranked without the critic)."""
+        if "critic" not in self.parts:
+            return []
+        from counterpoint.critic import score
+
+        return score(self).reasons
+
+    def explain(self) -> dict:
+        """Why it ranks here: its cost, the preferences it breaks (by rule and place), the critic's reasons."""
+        return {"score": self.score, "penalty": self.penalty, "critic": self.parts.get("critic"),
+                "penalties": [{"code": c, "name": n, "place": p, "cost": w} for c, n, p, w in self.penalties],
+                "critic_reasons": self.critic_reasons()}
+
     def to_music21(self):
         return self.exercise.to_music21()
 
     def to_dict(self) -> dict:
-        return {"notes": self.notes, "pitches": [p.name for p in self.pitches], "score": self.score,
+        return {"notes": self.notes, "pitches": [p.name for p in self.pitches], "score": round(self.score, 4),
                 "parts": self.parts, "penalty": self.penalty,
                 "penalties": [{"code": c, "name": n, "place": p, "cost": w} for c, n, p, w in self.penalties]}
 
