@@ -6,6 +6,8 @@ exercise, so rules never recompute note boundaries, ties or bar positions.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from counterpoint.model.exercise import TICKS_PER_QUARTER, Exercise, Note
 from counterpoint.model.interval import Interval
 from counterpoint.model.pitch import Pitch
@@ -116,6 +118,10 @@ def attacks(notes: tuple[Note, ...], bar_ticks: int, pitches: list | None = None
     return tuple(out)
 
 
+def _start(v: Vertical) -> int:
+    return v.start
+
+
 class Context:
     """What rules see: ``line`` is the voice under test (the counterpoint, or the cantus firmus alone)."""
 
@@ -163,25 +169,15 @@ class Context:
         return tuple(a for a in self.line if a.bar == bar)
 
     def vertical_at(self, tick: int) -> Vertical | None:
-        for v in self.verticals:
-            if v.start == tick:
-                return v
-            if v.start > tick:
-                break
-        return None
+        """The vertical that begins exactly at ``tick``, if any."""
+        vs = self.verticals
+        k = bisect_left(vs, tick, key=_start)
+        return vs[k] if k < len(vs) and vs[k].start == tick else None
 
-    def sounding_at(self, tick: int) -> Vertical | None:
-        """The vertical in force at ``tick`` (the last one that began at or before it)."""
-        found = None
-        for v in self.verticals:
-            if v.start > tick:
-                break
-            found = v
-        return found
-
-    def vertical_of(self, attack: Attack) -> Vertical | None:
-        """The vertical where a counterpoint attack begins."""
-        return self.vertical_at(attack.start)
+    def sounding_before(self, tick: int) -> Vertical | None:
+        """The last vertical that began before ``tick``."""
+        k = bisect_left(self.verticals, tick, key=_start)
+        return self.verticals[k - 1] if k > 0 else None
 
     @property
     def last_bar(self) -> int:

@@ -8,7 +8,6 @@ begins (the fourth counts as a dissonance).
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 from counterpoint.catalogue.base import Example, Hit, rule
@@ -31,17 +30,13 @@ QUARTER = 4
 
 # -- shared private helpers (also used by suspension.py, cadence.py and rhythm.py) ----------------------
 def vertical_at(ctx, tick: int) -> Vertical | None:
-    """The vertical that begins exactly at ``tick`` (binary search; verticals are sorted by start)."""
-    vs = ctx.verticals
-    k = bisect.bisect_left(vs, tick, key=lambda v: v.start)
-    return vs[k] if k < len(vs) and vs[k].start == tick else None
+    """The vertical that begins exactly at ``tick``."""
+    return ctx.vertical_at(tick)
 
 
 def sounding_before(ctx, tick: int) -> Vertical | None:
     """The last vertical that began before ``tick``."""
-    vs = ctx.verticals
-    k = bisect.bisect_left(vs, tick, key=lambda v: v.start)
-    return vs[k - 1] if k > 0 else None
+    return ctx.sounding_before(tick)
 
 
 def side(v: Vertical) -> str:

@@ -151,15 +151,11 @@ def suspension_resolves_upward(ctx, i, opts):
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 4; Jeppesen, Counterpoint (1931), Part II, fourth species.",
 )
 def suspension_resolves_to_dissonance(ctx, i, opts):
-    found = suspension(ctx, i)
+    found = _resolved_suspension(ctx, i, opts)
     if found is None:
         return None
-    a, v = found
-    r = resolution(ctx, i, opts.ornamented_in_fifth_species and ctx.species == 5)
-    if r is None:
-        return None
-    rv = vertical_at(ctx, r.start)
-    if rv is None or rv.interval.is_consonant:
+    a, v, r, rv = found
+    if rv.interval.is_consonant:
         return None
     return Hit(v.start, f"{a.pitch.pretty} ({against(v)}) resolves to {r.pitch.pretty}, {against(rv)}",
                end=r.end - 1)
@@ -185,7 +181,8 @@ class FigureOptions:
     ornamented_in_fifth_species: bool = True
 
 
-def _figure_of(ctx, i, opts):
+def _resolved_suspension(ctx, i, opts):
+    """(attack, its dissonant vertical, the resolving note, the resolution's vertical) for line[i], or None."""
     found = suspension(ctx, i)
     if found is None:
         return None
@@ -194,8 +191,14 @@ def _figure_of(ctx, i, opts):
     if r is None:
         return None
     rv = vertical_at(ctx, r.start)
-    if rv is None or not rv.interval.is_consonant:
+    return None if rv is None else (a, v, r, rv)
+
+
+def _figure_of(ctx, i, opts):
+    found = _resolved_suspension(ctx, i, opts)
+    if found is None or not found[3].interval.is_consonant:
         return None
+    a, v, r, rv = found
     return a, v, r, figure(v, rv)
 
 

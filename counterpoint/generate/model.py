@@ -105,7 +105,8 @@ class PitchModel:
                     self.fixed_failures.append((s, i))  # broken by the cantus firmus alone
         self.calls = 0
         self.memos: dict[tuple[int, ...], dict[tuple, bool]] = {}
-        self.deadline = float("inf")
+        self.deadline = float("inf")  # wall clock: the caller's time limit
+        self.budget = float("inf")  # constraint calls: a restart's share of work, the same on any machine
         self.frontier = -1  # the latest note any satisfied window has reached
 
     def deps(self, s: Setting, i: int) -> tuple[int, ...]:
@@ -120,7 +121,8 @@ class PitchModel:
     def problem(self, domains: Sequence[Sequence[Pitch]], deadline: float) -> Problem:
         """A python-constraint Problem; ``domains[k]`` lists attack k's pitches, most preferred LAST.
 
-        The search raises SearchTimeout once ``self.deadline`` (which the caller may move) has passed.
+        The search raises SearchTimeout once ``self.deadline`` has passed or ``self.calls`` exceeds
+        ``self.budget`` (the caller may move both).
         """
         self.deadline = deadline
         tail = sum(1 for a in self.ctx.cp if a.bar >= self.ctx.n_bars - 2)
@@ -141,7 +143,7 @@ class PitchModel:
 
         def satisfied(*values) -> bool:
             self.calls += 1
-            if not self.calls & 255 and time.monotonic() > self.deadline:
+            if self.calls > self.budget or (not self.calls & 255 and time.monotonic() > self.deadline):
                 raise SearchTimeout
             known = memo.get(values)
             if known is None:

@@ -91,7 +91,9 @@ class Search:
         start = time.monotonic()
         fixed = self.template is not None or all(len(options) == 1 for options in PATTERNS[self.species].values())
         failed_rhythms = 0
-        slice_ = 0.1  # a restart that finds nothing in its slice gives way to a new contour; slices grow
+        # A restart that finds nothing within its share of work (counted in constraint calls, so that the
+        # same seed gives the same lines on any machine) gives way to a new contour; shares grow.
+        share = 20_000
         while time.monotonic() < deadline:
             rhythm = self.rhythm()
             model = self.model(rhythm)
@@ -99,9 +101,9 @@ class Search:
                 raise _Impossible(model)
             self.stats.restarts += 1
             found = rejected = 0
-            until = min(deadline, time.monotonic() + slice_)
+            model.budget = model.calls + share
             try:
-                for sol in model.problem(self._domains(model), until).getSolutionIter():
+                for sol in model.problem(self._domains(model), deadline).getSolutionIter():
                     values = [sol[k] for k in range(model.n)]
                     if not model.whole_ok(values):
                         rejected += 1
@@ -115,13 +117,13 @@ class Search:
                     yield model.complete(values)
                     if found >= per_restart:
                         break
-                    model.deadline = min(deadline, time.monotonic() + slice_)
+                    model.budget = model.calls + share
             except SearchTimeout:
                 if time.monotonic() >= deadline:
                     self.stats.timed_out = True
                     return
                 if not found:
-                    slice_ = min(1.0, slice_ * 2)
+                    share = min(320_000, share * 2)
                 continue
             if found == 0 and rejected == 0:
                 self.stats.exhausted_rhythms += 1
