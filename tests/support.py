@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import tomllib
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from counterpoint.io.m21 import load_exercise
-from counterpoint.model.build import from_text
+from counterpoint.model.build import assemble, from_text
 from counterpoint.model.edit import set_cp_pitch
 from counterpoint.model.exercise import Exercise
+from counterpoint.model.notation import parse_notes
+from counterpoint.model.pitch import Pitch
 
 HERE = Path(__file__).resolve().parent
 FUX_DIR = HERE / "data" / "fux_gradus"
@@ -31,6 +34,18 @@ def load_fux(file: str) -> Exercise:
     return load_exercise(FUX_DIR / file)
 
 
+def _rewrite_bar(ex: Exercise, bar: int, text: str) -> Exercise:
+    """Replace the counterpoint's notes in one bar (from 1) by a note list laid from the bar's start."""
+    first, last = (bar - 1) * ex.bar_ticks, bar * ex.bar_ticks
+    new = [replace(n, start=n.start + first) for n in parse_notes(text)]
+    assert new and new[-1].end == last, f"bar_edits for bar {bar} must fill the bar exactly"
+    before = [n for n in ex.cp if n.end <= first]
+    if before and before[-1].tie:
+        before[-1] = replace(before[-1], tie=False)
+    after = [n for n in ex.cp if n.start >= last]
+    return replace(ex, cp=tuple(before + new + after))
+
+
 def case_files() -> list[Path]:
     return sorted(CASES_DIR.glob("*.toml"))
 
@@ -42,9 +57,24 @@ def load_cases(code: str) -> dict:
 
 
 def build_case(case: dict) -> Exercise:
-    """An exercise from a case: either note lists (cf, cp) or a Fux figure with edits."""
+    """An exercise from a case: either note lists (cf, cp) or a Fux figure with edits.
+
+    Edits of a figure: ``edits = ["5:3=E5"]`` changes the counterpoint note that begins on bar 5, beat 3;
+    ``bar_edits = ["5=A4:4 G4:4 F4:2"]`` rewrites bar 5 of the counterpoint (rhythm too);
+    ``cantus_only = true`` keeps the figure's cantus firmus alone, and ``cf_edits = ["3=A4"]`` changes
+    its note in bar 3.
+    """
     if "figure" in case:
         ex = load_fux(case["figure"])
+        if case.get("cantus_only"):
+            cf = list(ex.cf)
+            for edit in case.get("cf_edits", []):
+                bar, pitch = edit.split("=")
+                cf[int(bar) - 1] = replace(cf[int(bar) - 1], pitch=Pitch.parse(pitch.strip()))
+            return assemble(tuple(cf), species=0, mode=ex.mode)
+        for edit in case.get("bar_edits", []):
+            bar, notes = edit.split("=")
+            ex = _rewrite_bar(ex, int(bar), notes)
         for edit in case.get("edits", []):
             where, pitch = edit.split("=")
             bar, _, beat = where.partition(":")

@@ -86,6 +86,24 @@ class Report:
             "summary": {"errors": len(self.errors), "warnings": len(self.warnings), "penalty": self.penalty},
         }
 
+    def to_music21(self):
+        """The exercise as a music21 Score with each violation written as a text above its place, for engraving."""
+        from music21 import expressions
+
+        from counterpoint.model.exercise import TICKS_PER_QUARTER
+
+        score = self.exercise.to_music21()
+        part = score.parts[0]  # the upper voice
+        bar_ql = self.exercise.bar_ticks / TICKS_PER_QUARTER
+        for v in self.violations:
+            text = expressions.TextExpression(f"{v.code} {v.name}")
+            text.style.color = "red" if v.severity == ERROR else "orange"
+            offset = (v.bar - 1) * bar_ql + (v.beat - 1)
+            measure = part.measure(v.bar)
+            if measure is not None:
+                measure.insert(offset - measure.offset, text)
+        return score
+
     def __repr__(self) -> str:
         return f"<Report {self.rulebook}: {len(self.errors)} errors, {len(self.warnings)} warnings>"
 

@@ -90,3 +90,13 @@ def test_reach_is_declared_honestly(rule):
                     if not _in_reach(a, rule, i, ctx.bar_ticks):
                         pitches[a.index] = _Poisoned()
             list(rule.run(ctx, positions=[i]))
+
+
+HARD = [r for r in RULES if r.severity == "error"]
+
+
+@pytest.mark.parametrize("rule", HARD, ids=[r.code for r in HARD])
+def test_every_hard_rule_is_planted_in_a_fux_solution(rule):
+    """Each hard rule has a case that edits one of Fux's correct figures so that exactly it breaks."""
+    cases = load_cases(rule.code)["fail"]
+    assert any("figure" in c and any(k in c for k in ("edits", "bar_edits", "cf_edits")) for c in cases)

@@ -38,3 +38,13 @@ def test_written_pitches_carry_no_needless_naturals():
 def test_cf_identified_by_part_name_even_when_upper():
     ex = load_exercise(FUX_DIR / "fig-006-cf-upper.musicxml")
     assert ex.cp_above is False and ex.species == 1
+
+
+def test_report_to_music21_marks_each_violation_in_its_bar():
+    from counterpoint import check
+
+    report = check(from_text("D4 E4 F4 E4 D4", "A4 B4 A4 C#5 D5"))
+    score = report.to_music21()
+    texts = [(t.getContextByClass("Measure").number, t.content) for t in score.parts[0].recurse().getElementsByClass("TextExpression")]
+    assert (2, "V101 parallel-fifths") in texts
+    assert len(texts) == len(report.violations)
