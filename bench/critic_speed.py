@@ -14,7 +14,7 @@ import statistics
 import time
 
 from counterpoint.critic import load_model, score_many
-from counterpoint.generate import generate
+from counterpoint.generator import generate
 
 CF = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"
 

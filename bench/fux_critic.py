@@ -30,9 +30,9 @@ def measure(job: tuple[str, int]) -> dict:
     from counterpoint.catalogue.engine import check_exercise
     from counterpoint.catalogue.rulebook import load_rulebook
     from counterpoint.critic import BLEND, load_model, score_many
-    from counterpoint.generate import cantus_exercise
-    from counterpoint.generate.domain import default_range
-    from counterpoint.generate.search import Search
+    from counterpoint.generator import cantus_exercise
+    from counterpoint.generator.domain import default_range
+    from counterpoint.generator.search import Search
     from tests.support import load_fux
 
     file, size = job

@@ -38,11 +38,11 @@ sys.path.insert(0, str(ROOT))
 
 from counterpoint.catalogue.engine import check_exercise  # noqa: E402
 from counterpoint.catalogue.rulebook import load_rulebook  # noqa: E402
-from counterpoint.generate import cantus_exercise  # noqa: E402
-from counterpoint.generate.domain import candidates, default_range  # noqa: E402
-from counterpoint.generate.model import SearchTimeout  # noqa: E402
-from counterpoint.generate.rhythm import PATTERNS, WHOLE_BAR, rhythm_of  # noqa: E402
-from counterpoint.generate.search import Search  # noqa: E402
+from counterpoint.generator import cantus_exercise  # noqa: E402
+from counterpoint.generator.domain import candidates, default_range  # noqa: E402
+from counterpoint.generator.model import SearchTimeout  # noqa: E402
+from counterpoint.generator.rhythm import PATTERNS, WHOLE_BAR, rhythm_of  # noqa: E402
+from counterpoint.generator.search import Search  # noqa: E402
 
 SETTINGS = {"full": {"pool": 1000, "pool_seconds": 40.0, "enum_seconds": 60.0, "scored": 2000, "restarts": 1000},
             "quick": {"pool": 200, "pool_seconds": 8.0, "enum_seconds": 5.0, "scored": 300, "restarts": 150}}

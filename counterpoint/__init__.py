@@ -12,8 +12,8 @@ from counterpoint.api import check
 from counterpoint.catalogue.engine import Report, Violation
 from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
 from counterpoint.errors import CounterpointError, InputError, NoSolutionError, RulebookError
-from counterpoint.fill import fill
-from counterpoint.generate import Solution, generate
+from counterpoint.filling import fill
+from counterpoint.generator import Solution, generate
 from counterpoint.model.build import from_text
 from counterpoint.model.exercise import Exercise, Note
 from counterpoint.model.interval import Interval

@@ -44,7 +44,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from counterpoint.fill import fill
+    from counterpoint.filling import fill
 
     n = args.n if args.n is not None else (3 if args.answer_key else 1)
     if n < 1:

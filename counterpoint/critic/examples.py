@@ -80,7 +80,7 @@ def negatives_rulebook():
 
 def generated(real: Exercise, n: int, seed: int, time_limit: float = 1.0) -> list[Exercise]:
     """Up to ``n`` generated counterpoints over the real cantus firmus, in the real rhythm and range."""
-    from counterpoint.generate.search import Search, _Impossible
+    from counterpoint.generator.search import Search, _Impossible
 
     pitches = real.cp_pitches
     low, high = min(p.diatonic for p in pitches) - 1, max(p.diatonic for p in pitches) + 1

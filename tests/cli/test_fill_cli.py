@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from counterpoint.cli.main import main
-from tests.test_fill import DORIAN, PHRYGIAN, digest, rests, staff, worksheet
+from tests.test_filling import DORIAN, PHRYGIAN, digest, rests, staff, worksheet
 
 FAST = ["--time-limit", "2", "--seed", "1"]
 

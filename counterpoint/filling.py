@@ -1,6 +1,6 @@
 """Fill a worksheet: write a counterpoint on every empty staff, or an answer key with the best few per exercise.
 
->>> from counterpoint.fill import fill
+>>> from counterpoint.filling import fill
 >>> done = fill("worksheet.musicxml", out="filled.musicxml", seed=1)      # doctest: +SKIP
 >>> [(f.task.where, f.task.species, f.best.notes) for f in done]           # doctest: +SKIP
 
@@ -68,7 +68,7 @@ def fill(worksheet, out=None, species: int | None = None, answer_key: bool = Fal
     the rules in conflict) when an exercise has no solution.
     """
     from counterpoint.catalogue.rulebook import load_rulebook
-    from counterpoint.generate import generate
+    from counterpoint.generator import generate
 
     if n < 1:
         raise InputError("n must be at least 1.")

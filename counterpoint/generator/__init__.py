@@ -1,6 +1,6 @@
 """The generator: counterpoint in species 1-5 above or below a cantus firmus, ranked and explained.
 
->>> from counterpoint.generate import generate
+>>> from counterpoint.generator import generate
 >>> best = generate("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=1, n=3, seed=1)
 >>> len(best), all(s.report.ok for s in best)
 (3, True)
@@ -15,9 +15,9 @@ from pathlib import Path
 from counterpoint.catalogue.registry import BY_CODE
 from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
 from counterpoint.errors import InputError, NoSolutionError
-from counterpoint.generate.domain import candidates, default_range, parse_range
-from counterpoint.generate.search import Ranker, Search, SearchStats, _Impossible, penalty_rank
-from counterpoint.generate.solution import Solution
+from counterpoint.generator.domain import candidates, default_range, parse_range
+from counterpoint.generator.search import Ranker, Search, SearchStats, _Impossible, penalty_rank
+from counterpoint.generator.solution import Solution
 from counterpoint.model.build import assemble
 from counterpoint.model.exercise import SPECIES_NAMES, Exercise
 from counterpoint.model.mode import Mode

@@ -8,7 +8,7 @@ import pytest
 
 import counterpoint
 from counterpoint.errors import InputError, NoSolutionError
-from counterpoint.fill import fill
+from counterpoint.filling import fill
 from counterpoint.worksheet import read_worksheet, species_from_text
 
 DORIAN = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4".split()  # Fux's cantus firmi

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from counterpoint import check
 from counterpoint.errors import InputError, NoSolutionError
-from counterpoint.generate import generate
-from counterpoint.generate.domain import candidates, default_range
-from counterpoint.generate.model import PitchModel, _broken, hard_settings
-from counterpoint.generate.rhythm import PATTERNS, rhythm_of
+from counterpoint.generator import generate
+from counterpoint.generator.domain import candidates, default_range
+from counterpoint.generator.model import PitchModel, _broken, hard_settings
+from counterpoint.generator.rhythm import PATTERNS, rhythm_of
 from counterpoint.catalogue.rulebook import load_rulebook
 from counterpoint.model.build import assemble
 from counterpoint.model.mode import CHURCH_MODES, Mode

@@ -9,13 +9,15 @@ from dataclasses import dataclass, field, replace
 
 from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import Rulebook
-from counterpoint.generate.domain import candidates
-from counterpoint.generate.model import PitchModel, SearchTimeout, hard_settings
-from counterpoint.generate.rhythm import PATTERNS, rhythm_notes, sample_rhythm
-from counterpoint.generate.solution import Solution
+from counterpoint.generator.domain import candidates
+from counterpoint.generator.model import PitchModel, SearchTimeout, hard_settings
+from counterpoint.generator.rhythm import PATTERNS, rhythm_notes, sample_rhythm
+from counterpoint.generator.solution import Solution
 from counterpoint.model.exercise import Exercise
 from counterpoint.model.pitch import Pitch
 
+ANCHOR_EVERY = 4  # notes per contour anchor
+ANCHOR_STEP = (1.0, 3.5)  # diatonic steps between anchors
 Ranker = Callable[[list[Solution]], list[float]]  # costs for a pool of solutions, lower ranks higher
 
 
@@ -72,8 +74,8 @@ class Search:
         # direction (a slowly moving target makes quick notes circle around it), bounded by the range.
         lo, hi = self.low + 1, self.high - 1
         anchors = [rng.uniform(lo, hi)]
-        for _ in range(max(2, n // 4)):
-            step = rng.choice((-1, 1)) * rng.uniform(1.0, 3.5)
+        for _ in range(max(2, n // ANCHOR_EVERY)):
+            step = rng.choice((-1, 1)) * rng.uniform(*ANCHOR_STEP)
             nxt = anchors[-1] + step
             anchors.append(nxt if lo <= nxt <= hi else anchors[-1] - step)
         out = []
