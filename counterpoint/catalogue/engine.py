@@ -96,13 +96,24 @@ class Report:
         part = score.parts[0]  # the upper voice
         bar_ql = self.exercise.bar_ticks / TICKS_PER_QUARTER
         for v in self.violations:
-            text = expressions.TextExpression(f"{v.code} {v.name}")
+            text = expressions.TextExpression(v.code)
             text.style.color = "red" if v.severity == ERROR else "orange"
             offset = (v.bar - 1) * bar_ql + (v.beat - 1)
             measure = part.measure(v.bar)
             if measure is not None:
                 measure.insert(offset - measure.offset, text)
         return score
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the score with each violation marked, then the list."""
+        from html import escape
+
+        from counterpoint.io.engrave import to_svg
+
+        rows = "".join(f"<tr><td>{escape(v.place)}</td><td>{v.code}</td><td>{v.name}</td><td>{escape(v.message)}</td>"
+                       f"<td>{v.severity}</td></tr>" for v in self.violations)
+        return (f"<div>{to_svg(self.exercise, report=self)}<p>{len(self.errors)} errors, {len(self.warnings)} warnings"
+                f"</p><table>{rows}</table></div>")
 
     def __repr__(self) -> str:
         return f"<Report {self.rulebook}: {len(self.errors)} errors, {len(self.warnings)} warnings>"

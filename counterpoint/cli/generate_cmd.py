@@ -9,7 +9,7 @@ from pathlib import Path
 
 from counterpoint.errors import InputError
 
-OUT_SUFFIXES = (".musicxml", ".xml", ".mxl", ".mid", ".midi", ".krn", ".abc", ".json")
+OUT_SUFFIXES = (".musicxml", ".xml", ".mxl", ".mid", ".midi", ".krn", ".abc", ".json", ".svg", ".png", ".pdf")
 
 
 def add_arguments(p) -> None:

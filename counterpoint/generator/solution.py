@@ -55,6 +55,18 @@ class Solution:
                 "penalties": [{"code": c, "name": n, "place": p, "cost": w} for c, n, p, w in self.penalties],
                 "critic_reasons": self.critic_reasons()}
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the engraved line, then why it ranks here."""
+        from html import escape
+
+        from counterpoint.io.engrave import to_svg
+
+        rows = "".join(f"<tr><td>{c}</td><td>{escape(n)}</td><td>{escape(p)}</td><td>{w:g}</td></tr>"
+                       for c, n, p, w in self.penalties)
+        critic = f" · critic {self.parts['critic']:.2f}" if "critic" in self.parts else ""
+        return (f"<div>{to_svg(self.exercise)}<p>penalty {self.penalty:g}{critic}</p>"
+                f"<table><tr><th>code</th><th>rule</th><th>place</th><th>cost</th></tr>{rows}</table></div>")
+
     def to_music21(self):
         return self.exercise.to_music21()
 

@@ -1,4 +1,4 @@
-"""Write exercises and solutions by file extension: MusicXML, MIDI, kern, ABC or JSON."""
+"""Write exercises and solutions by file extension: MusicXML, MIDI, kern, ABC, JSON, or an engraving (SVG, PNG, PDF)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 from counterpoint.errors import InputError
 
-SUFFIXES = (".musicxml", ".xml", ".mxl", ".mid", ".midi", ".krn", ".abc", ".json")
+SUFFIXES = (".musicxml", ".xml", ".mxl", ".mid", ".midi", ".krn", ".abc", ".json", ".svg", ".png", ".pdf")
 
 
 def write_solutions(solutions, path: str | Path) -> Path:
-    """Write the first solution as a score (MusicXML, MIDI, kern, ABC), or all of them as JSON."""
+    """Write the first solution as a score (MusicXML, MIDI, kern, ABC) or a picture (SVG, PNG, PDF), or all as JSON."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -32,6 +32,10 @@ def write_exercise(ex, path: str | Path) -> Path:
 
         path.write_text(exercise_to_kern(ex), encoding="utf-8")
         return path
+    if suffix in (".svg", ".png", ".pdf"):
+        from counterpoint.io.engrave import write_picture
+
+        return write_picture(ex, path)
     if suffix == ".abc":
         from counterpoint.io.abc import exercise_to_abc
 

@@ -46,5 +46,5 @@ def test_report_to_music21_marks_each_violation_in_its_bar():
     report = check(from_text("D4 E4 F4 E4 D4", "A4 B4 A4 C#5 D5"))
     score = report.to_music21()
     texts = [(t.getContextByClass("Measure").number, t.content) for t in score.parts[0].recurse().getElementsByClass("TextExpression")]
-    assert (2, "V101 parallel-fifths") in texts
+    assert (2, "V101") in texts
     assert len(texts) == len(report.violations)
