@@ -42,7 +42,7 @@ def test_existing_output_is_not_overwritten(tmp_path, capsys):
 @pytest.mark.parametrize("argv, words", [
     (["--cf", "D4 E4", "--species", "1"], "at least 3"),
     (["--cf", "D4 F#4 E4 G#4 D4", "--species", "1", "--mode", "D dorian"], "outside D dorian"),
-    (["--cf", CF, "--species", "1", "--out", "x.pdf"], "cannot write"),
+    (["--cf", CF, "--species", "1", "--out", "x.docx"], "cannot write"),
     (["--species", "1"], "give the cantus firmus"),
 ])
 def test_bad_input_exit_2(capsys, argv, words):
