@@ -102,7 +102,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     try:
         found = search.run(n, deadline, rank, min_diff, pool_size, progress)
     except _Impossible as exc:
-        raise NoSolutionError(_diagnose(base, species, above, book, low, high, exc.model, seed)) from None
+        raise NoSolutionError(_diagnose(base, species, above, book, low, high, exc.model, seed, deadline)) from None
     if not found and search.stats.timed_out:
         raise NoSolutionError(f"no {SPECIES_NAMES[species]} line was found within the time limit of {time_limit:g} s; "
                               "allow more time with --time-limit.")
@@ -112,7 +112,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     return result
 
 
-def _diagnose(base, species, above, book, low, high, model, seed) -> str:
+def _diagnose(base, species, above, book, low, high, model, seed, deadline: float) -> str:
     """Name the rules in conflict: those broken by the cantus firmus alone, or those whose removal makes a line possible."""
     where = "above" if above else "below"
     head = f"no {SPECIES_NAMES[species]} line {where} this cantus firmus satisfies rulebook {book.name}"
@@ -129,10 +129,15 @@ def _diagnose(base, species, above, book, low, high, model, seed) -> str:
                 f"{_range_name(base, low, high)}; widen it with --range or relax the rule.")
     codes = sorted({s.rule.code for s in model.windows_settings()} | {s.rule.code for s in model.whole})
     culprits = []
-    for code in codes:
+    cut_short = False
+    for k, code in enumerate(codes):
+        left = deadline - time.monotonic()  # the diagnosis spends what is left of the caller's time limit
+        if left <= 0.01:
+            cut_short = True
+            break
         trial = Search(base, species, above, book, low, high, random.Random(seed), without=frozenset({code}))
         try:
-            for _ in trial.stream(time.monotonic() + 0.4, 1):
+            for _ in trial.stream(time.monotonic() + min(0.4, left / (len(codes) - k)), 1):
                 culprits.append(code)
                 break
         except _Impossible:
@@ -145,6 +150,8 @@ def _diagnose(base, species, above, book, low, high, model, seed) -> str:
     if culprits:
         names = " and ".join(f"{c} {BY_CODE[c].name}" for c in culprits)
         return f"{head}{place}: {names} cannot all hold with the other rules in range; relax one of them or widen the range (--range)."
+    if cut_short:
+        return f"{head}{place}; the time limit ran out before the conflicting rules were found (allow more with --time-limit)."
     return f"{head}{place}: no single rule is to blame; widen the range (--range) or relax the rulebook."
 
 
