@@ -40,9 +40,9 @@ def score_file(path, model: CriticModel | None = None) -> CriticScore:
     from counterpoint.errors import InputError
     from counterpoint.io.m21 import exercise_from_score, parse_file
 
-    from counterpoint.critic.scoring import _model
+    from counterpoint.critic.scoring import cached_model
 
-    model = model or _model(None)
+    model = model or cached_model()
     path = Path(path)
     parsed = parse_file(path)
     try:

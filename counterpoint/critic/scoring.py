@@ -38,7 +38,8 @@ class CriticScore:
 
 
 @lru_cache(maxsize=4)
-def _model(path: str | None) -> CriticModel:
+def cached_model(path: str | None = None) -> CriticModel:
+    """The installed model (or one at ``path``), loaded and verified once per process."""
     return load_model(path)
 
 
@@ -53,7 +54,7 @@ def _report(item, book):
 
 def score_many(items: Sequence, model: CriticModel | None = None) -> np.ndarray:
     """Critic scores for solutions or exercises, computed in batches of equal rhythm."""
-    model = model or _model(None)
+    model = model or cached_model()
     book = load_rulebook("fux")
     X = None
     groups: dict[tuple, list[int]] = {}
@@ -72,7 +73,7 @@ def score_many(items: Sequence, model: CriticModel | None = None) -> np.ndarray:
 
 def score(item, model: CriticModel | None = None, reasons: int = 3) -> CriticScore:
     """The critic's score of one solution or exercise, with the features that weigh most for and against."""
-    model = model or _model(None)
+    model = model or cached_model()
     ex = _exercise(item)
     tex = Texture.from_contexts([Context(ex)])
     x = extract(tex, count_matrix([_report(item, load_rulebook("fux"))]))[0]

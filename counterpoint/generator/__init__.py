@@ -94,9 +94,9 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
             from counterpoint.critic.model import CriticModelError
 
             try:
-                from counterpoint.critic.scoring import _model, blended_rank
+                from counterpoint.critic.scoring import blended_rank, cached_model
 
-                rank = blended_rank(_model(None))
+                rank = blended_rank(cached_model())
             except CriticModelError as exc:
                 notes.append(f"ranked by rules alone: {exc}")
     try:
