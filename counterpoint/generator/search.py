@@ -194,7 +194,15 @@ def select_diverse(ranked: list[Solution], n: int, min_diff: int) -> list[Soluti
 
 
 def _difference(a: Solution, b: Solution) -> int:
-    """Notes that differ in pitch or rhythm, counted over the attacks of both."""
-    xa = {(n.start, n.pitch) for n in a.exercise.cp if n.pitch is not None}
-    xb = {(n.start, n.pitch) for n in b.exercise.cp if n.pitch is not None}
+    """Notes that differ in pitch or rhythm, counting a tied note once."""
+    xa, xb = _attacks(a), _attacks(b)
     return max(len(xa - xb), len(xb - xa))
+
+
+def _attacks(sol: Solution) -> set[tuple]:
+    out, tied = set(), False
+    for n in sol.exercise.cp:
+        if n.pitch is not None and not tied:
+            out.add((n.start, n.pitch))
+        tied = n.tie
+    return out
