@@ -83,3 +83,16 @@ def build_case(case: dict) -> Exercise:
     species = case.get("species", 1)
     return from_text(case["cf"], case.get("cp") or None, species=species if case.get("cp") else 0,
                      cp_above=case.get("above", True), mode=case.get("mode"))
+
+
+def assert_round_trip(ex: Exercise, path: Path, text: str) -> str:
+    """Write ``text`` (a rendering of ``ex``) to ``path``, read it back, and assert nothing was lost."""
+    from counterpoint.model.notation import format_notes
+
+    path.write_text(text, encoding="utf-8")
+    back = load_exercise(path)
+    assert format_notes(back.cf, None) == format_notes(ex.cf, None)
+    assert format_notes(back.cp, None) == format_notes(ex.cp, None)
+    assert back.cf == ex.cf and back.cp == ex.cp  # starts, durations, spelled pitches, ties
+    assert (back.species, back.cp_above, back.mode) == (ex.species, ex.cp_above, ex.mode)
+    return text

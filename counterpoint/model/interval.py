@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from counterpoint.model.pitch import STEP_SEMITONES, Pitch
+from counterpoint.model.pitch import Pitch
 
 _PERFECT_CLASSES = frozenset({0, 3, 4})  # unison, fourth, fifth (number - 1, mod 7)
 # Semitones of the perfect or major form of each simple generic interval (0 = unison .. 6 = seventh).

@@ -7,22 +7,14 @@ from counterpoint.io.kern import exercise_to_kern, written_notes
 from counterpoint.io.m21 import load_exercise
 from counterpoint.model.build import from_text
 from counterpoint.model.exercise import Note
-from counterpoint.model.notation import format_notes
 from counterpoint.model.pitch import Pitch
-from tests.support import fux_figures, load_fux
+from tests.support import assert_round_trip, fux_figures, load_fux
 
 DORIAN_CF = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"
 
 
 def round_trip(ex, tmp_path):
-    path = tmp_path / "out.krn"
-    path.write_text(exercise_to_kern(ex), encoding="utf-8")
-    back = load_exercise(path)
-    assert format_notes(back.cf, None) == format_notes(ex.cf, None)
-    assert format_notes(back.cp, None) == format_notes(ex.cp, None)
-    assert back.cf == ex.cf and back.cp == ex.cp  # starts, durations, spelled pitches, ties
-    assert (back.species, back.cp_above, back.mode) == (ex.species, ex.cp_above, ex.mode)
-    return path.read_text(encoding="utf-8")
+    return assert_round_trip(ex, tmp_path / "out.krn", exercise_to_kern(ex))
 
 
 def data_lines(text):
