@@ -224,5 +224,25 @@ def too_many_perfect_consonances(ctx, _, opts):
     return None
 
 
+@rule(
+    code="H108", name="voices-crossed", message="the counterpoint sounds on the cantus firmus's side",
+    species=ALL_SPECIES, severity=WARNING, scope="bars", reach=(0, 0), weight=3,
+    what="Flags every bar in which the counterpoint crosses the cantus firmus, however briefly: a preference, "
+         "where H104 (voice-crossing) makes a crossing longer than its rulebook allows an error.",
+    why="A crossing the rulebook tolerates is still a blemish: the lines trade places and the ear loses them. "
+        "Counted as a cost, it makes the generator cross only where nothing else fits, as Fux does.",
+    wrong=Example(cf="D4 E4 F4 E4 D4", cp="A4 C4 A4 C#5 D5", bars=(2,)),
+    right=Example(cf="D4 E4 F4 E4 D4", cp="A4 G4 A4 C#5 D5"),
+    source="Jeppesen, Counterpoint (1931), Part II (crossing only briefly and for good reason); Salzer & "
+           "Schachter, Counterpoint in Composition (1969), Ch. 3 (crossing of voices).",
+)
+def voices_crossed(ctx, bar, opts):
+    for v in ctx.in_bar(bar):
+        if v.crossed:
+            side = "below" if ctx.cp_above else "above"
+            return Hit(v.start, f"{v.cp.pretty} sounds {side} the cantus firmus's {v.cf.pretty}", voice="both")
+    return None
+
+
 RULES = (dissonant_downbeat, unison_inside, voices_too_far_apart, voice_crossing, voice_overlap,
-         too_many_parallel_imperfects, too_many_perfect_consonances)
+         too_many_parallel_imperfects, too_many_perfect_consonances, voices_crossed)

@@ -60,7 +60,7 @@ def score_file(path, model: CriticModel | None = None) -> CriticScore:
             raise InputError(f"{path.name} has no stretch of six bars where one voice moves only on bar lines, "
                              "which the critic needs as its cantus firmus.") from None
     book = load_rulebook("fux")
-    rows = [extract(Texture.from_contexts([Context(ex)]), count_matrix([check_exercise(ex, book)]))[0]
+    rows = [model.select(extract(Texture.from_contexts([Context(ex)]), count_matrix([check_exercise(ex, book)])))[0]
             for ex in exercises]
     X = np.vstack(rows)
     mean = X.mean(axis=0)

@@ -45,6 +45,21 @@ class CriticModel:
     params: dict  # logistic: mean, scale, coef, intercept; trees: baseline, trees
     metadata: dict = field(default_factory=dict)
 
+    def select(self, X_full: np.ndarray) -> np.ndarray:
+        """The model's columns, by name, from a feature matrix in this version's FEATURE_NAMES order.
+
+        A newer catalogue may add rules (and so feature columns); a model trained before keeps using
+        the columns it knows.
+        """
+        from counterpoint.critic.features import FEATURE_NAMES
+
+        if self.feature_names == FEATURE_NAMES:
+            return X_full
+        if "columns" not in self.__dict__:
+            index = {name: i for i, name in enumerate(FEATURE_NAMES)}
+            self.__dict__["columns"] = np.array([index[name] for name in self.feature_names])
+        return np.atleast_2d(X_full)[:, self.__dict__["columns"]]
+
     # -- prediction -------------------------------------------------------------------------------
     def decision(self, X: np.ndarray) -> np.ndarray:
         X = np.atleast_2d(np.asarray(X, dtype=float))
@@ -228,6 +243,7 @@ def load_model(path: str | Path | None = None) -> CriticModel:
         raise CriticModelError(f"{name} lacks a model field or has one of the wrong type; it was not loaded.") from None
     if typical.shape != (len(names),):
         raise CriticModelError(f"{name} has coefficients of the wrong shape or value; it was not loaded.")
-    if names != FEATURE_NAMES:
-        raise CriticModelError(f"{name} was trained on other features than this version computes; retrain it.")
+    missing = [n for n in names if n not in set(FEATURE_NAMES)]
+    if missing:
+        raise CriticModelError(f"{name} uses features this version does not compute ({', '.join(missing[:3])}); retrain it.")
     return CriticModel(names, typical, str(payload["kind"]), params, dict(payload.get("metadata") or {}))

@@ -64,7 +64,7 @@ def score_many(items: Sequence, model: CriticModel | None = None) -> np.ndarray:
     for idx in groups.values():
         batch = [items[i] for i in idx]
         tex = Texture.from_exercises([_exercise(b) for b in batch])
-        rows = extract(tex, count_matrix([_report(b, book) for b in batch]))
+        rows = model.select(extract(tex, count_matrix([_report(b, book) for b in batch])))
         if X is None:
             X = np.zeros((len(items), rows.shape[1]))
         X[idx] = rows
@@ -76,7 +76,7 @@ def score(item, model: CriticModel | None = None, reasons: int = 3) -> CriticSco
     model = model or cached_model()
     ex = _exercise(item)
     tex = Texture.from_contexts([Context(ex)])
-    x = extract(tex, count_matrix([_report(item, load_rulebook("fux"))]))[0]
+    x = model.select(extract(tex, count_matrix([_report(item, load_rulebook("fux"))])))[0]
     return CriticScore(float(model.score(x)[0]), model.reasons(x, reasons))
 
 

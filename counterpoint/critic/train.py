@@ -140,6 +140,10 @@ def choose_model(train: Split, seed: int) -> tuple[str, dict]:
     return best, {"validation_mean_auc": {k: round(v, 4) for k, v in scores.items()}, "model": best}
 
 
+def _score(model: CriticModel, X: np.ndarray) -> np.ndarray:
+    return model.score(model.select(X))  # a model trained before new rules were added uses its own columns
+
+
 def evaluate(model: CriticModel, test: Split, train: Split | None = None) -> dict:
     """Held-out metrics: AUCs of the critic and of the surface baseline, and the ranking test."""
     Xr, Br = featurize(test.real, with_baseline=True)
@@ -149,8 +153,8 @@ def evaluate(model: CriticModel, test: Split, train: Split | None = None) -> dic
     metrics = {
         "test_real": len(test.real),
         "test_masses": len(test.masses),
-        "auc_real_vs_generated": round(auc(model.score(Xr), model.score(Xg)), 4),
-        "auc_real_vs_perturbed": round(auc(model.score(Xr), model.score(Xp)), 4),
+        "auc_real_vs_generated": round(auc(_score(model, Xr), _score(model, Xg)), 4),
+        "auc_real_vs_perturbed": round(auc(_score(model, Xr), _score(model, Xp)), 4),
     }
     if train is not None:  # the baseline is trained like the critic, on the same training examples
         from sklearn.linear_model import LogisticRegression
@@ -171,7 +175,7 @@ def evaluate(model: CriticModel, test: Split, train: Split | None = None) -> dic
         rivals = test.generated[k][:20]
         if len(rivals) < 20:
             continue
-        s = model.score(featurize([real, *rivals]))
+        s = _score(model, featurize([real, *rivals]))
         ranks.append(1 + int((s[1:] > s[0]).sum()))
     if ranks:
         r = np.array(ranks)

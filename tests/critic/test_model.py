@@ -119,3 +119,26 @@ def test_cli_reports_a_tampered_model_in_one_sentence(tmp_path, capsys):
     code = main(["critic", "score", "--model", str(path), str(FUX_DIR / "fig-005-cf-lower.musicxml")])
     err = capsys.readouterr().err.strip()
     assert code == 2 and "checksum" in err and len(err.splitlines()) == 1
+
+
+def test_a_model_trained_before_new_rules_uses_its_own_columns(tmp_path):
+    """Adding a rule adds a feature column; an older model keeps reading the columns it was trained on."""
+    n = len(FEATURE_NAMES)
+    keep = [i for i in range(n) if i % 3]  # as if the others did not exist when it was trained
+    names = tuple(FEATURE_NAMES[i] for i in keep)
+    rng = np.random.default_rng(2)
+    params = {"mean": rng.normal(size=len(keep)), "scale": np.ones(len(keep)), "coef": rng.normal(size=len(keep)),
+              "intercept": 0.0}
+    path = CriticModel(names, np.zeros(len(keep)), "logistic", params).save(tmp_path / "old.json")
+    old = load_model(path)
+    X = rng.normal(size=(4, n))
+    assert np.allclose(old.score(old.select(X)), old.score(X[:, keep]))
+
+
+def test_a_model_needing_unknown_features_is_refused(tmp_path):
+    names = (*FEATURE_NAMES[:-1], "rule.X999")
+    n = len(names)
+    params = {"mean": np.zeros(n), "scale": np.ones(n), "coef": np.zeros(n), "intercept": 0.0}
+    path = CriticModel(names, np.zeros(n), "logistic", params).save(tmp_path / "m.json")
+    with pytest.raises(CriticModelError, match="does not compute"):
+        load_model(path)
