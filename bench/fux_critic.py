@@ -18,6 +18,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 SEED = 1
+WEIGHTS = (2, 5, 10, 20, 50)  # other blend weights, for comparison with the default
 
 
 def percentile(fux: float, costs: list[float]) -> float:
@@ -62,9 +63,12 @@ def measure(job: tuple[str, int]) -> dict:
     penalties = [r.penalty for r in reports]
     blend = [p + BLEND * (1 - c) for p, c in zip(penalties, critic[1:])]
     fux_blend = fux_report.penalty + BLEND * (1 - critic[0])
+    by_weight = {w: percentile(fux_report.penalty + w * (1 - critic[0]),
+                               [p + w * (1 - c) for p, c in zip(penalties, critic[1:])]) for w in WEIGHTS}
     return {"file": file, "species": ex.species, "position": ex.position, "n": len(pool),
             "fux_critic": float(critic[0]), "pool_critic_median": float(statistics.median(critic[1:])),
-            "pct_penalty": percentile(fux_report.penalty, penalties), "pct_blend": percentile(fux_blend, blend)}
+            "pct_penalty": percentile(fux_report.penalty, penalties), "pct_blend": percentile(fux_blend, blend),
+            "by_weight": by_weight}
 
 
 def main() -> None:
@@ -88,6 +92,12 @@ def main() -> None:
         print(f"| {s} | {len(rs)} | {statistics.median(r['pct_penalty'] for r in rs):.1f} % | "
               f"{statistics.median(r['pct_blend'] for r in rs):.1f} % | {up}/{len(rs)} | "
               f"{statistics.median(r['fux_critic'] for r in rs):.2f} | {statistics.median(r['pool_critic_median'] for r in rs):.2f} |")
+    print("\nMedian percentile by blend weight w in penalty + w × (1 − critic) (the default is 10):\n")
+    print("| species | " + " | ".join(f"w = {w}" for w in WEIGHTS) + " |")
+    print("|---|" + "---:|" * len(WEIGHTS))
+    for s in range(1, 6):
+        rs = [r for r in rows if r["species"] == s]
+        print(f"| {s} | " + " | ".join(f"{statistics.median(r['by_weight'][w] for r in rs):.1f} %" for w in WEIGHTS) + " |")
     print("\n| figure | species | cp | penalty alone | penalty + critic | Fux critic | pool critic |")
     print("|---|---:|---|---:|---:|---:|---:|")
     for r in rows:
