@@ -50,8 +50,9 @@ def run(args) -> int:
     if n < 1:
         raise InputError("-n must be at least 1.")
     t0 = time.monotonic()
-    done = fill(Path(args.worksheet), out=args.out, critic=not args.no_critic, species=args.species, answer_key=args.answer_key, n=n,
-                rules=args.rules, seed=args.seed, time_limit=args.time_limit, force=args.force)
+    done = fill(Path(args.worksheet), out=args.out, species=args.species, answer_key=args.answer_key, n=n,
+                rules=args.rules, seed=args.seed, time_limit=args.time_limit, force=args.force,
+                critic=not args.no_critic)
     elapsed = time.monotonic() - t0
     if args.format == "json":
         print(json.dumps({"exercises": [f.to_dict() for f in done], "out": args.out, "seconds": round(elapsed, 3)},
