@@ -75,7 +75,10 @@ class Vertical:
     @property
     def interval(self) -> Interval:
         """The interval from the lower to the upper sounding pitch."""
-        return Interval.between(self.lower, self.upper)
+        cf, cp = self._cf[self.cf_index], self._cp[self.cp_index]
+        if (cp.midi, cp.diatonic) < (cf.midi, cf.diatonic):
+            return Interval(cf.diatonic - cp.diatonic, cf.midi - cp.midi)
+        return Interval(cp.diatonic - cf.diatonic, cp.midi - cf.midi)
 
     @property
     def crossed(self) -> bool:

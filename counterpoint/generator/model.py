@@ -145,7 +145,8 @@ class PitchModel:
             self.calls += 1
             if self.calls > self.budget or (not self.calls & 255 and time.monotonic() > self.deadline):
                 raise SearchTimeout
-            known = memo.get(values)
+            key = tuple(map(id, values))  # the domain's Pitch objects live as long as the model: ids are stable
+            known = memo.get(key)
             if known is None:
                 for k, v in zip(deps, values):
                     pitches[k] = v if isinstance(v, Pitch) else PENDING
@@ -154,7 +155,7 @@ class PitchModel:
                 except _Undecided:
                     known = True
                 if len(memo) < 50_000:
-                    memo[values] = known
+                    memo[key] = known
             if known and last > self.frontier:
                 self.frontier = last
             return known
