@@ -60,8 +60,12 @@ PATTERNS: dict[int, dict[str, list[tuple[BarPattern, float]]]] = {
 }
 
 
-def sample_rhythm(species: int, n_bars: int, rng: random.Random) -> tuple[BarPattern, ...]:
-    """One rhythm for a whole line: a pattern per bar whose ties fit together."""
+def sample_rhythm(species: int, n_bars: int, rng: random.Random, temperature: float = 1.0) -> tuple[BarPattern, ...]:
+    """One rhythm for a whole line: a pattern per bar whose ties fit together.
+
+    ``temperature`` above 1 flattens Fux's weights, so that rarer patterns (a broken syncopation chain,
+    say) come up more often: the search raises it when the usual rhythms lead nowhere.
+    """
     table = PATTERNS[species]
     for _ in range(200):
         bars: list[BarPattern] = []
@@ -73,7 +77,8 @@ def sample_rhythm(species: int, n_bars: int, rng: random.Random) -> tuple[BarPat
                 options = [(p, w) for p, w in options if p.tie_out == need]
             if not options:
                 break
-            bars.append(rng.choices([p for p, _ in options], weights=[w for _, w in options])[0])
+            weights = [w ** (1.0 / temperature) for _, w in options]
+            bars.append(rng.choices([p for p, _ in options], weights=weights)[0])
         else:
             if n_bars >= 2 and bars[-1].tie_out:
                 continue

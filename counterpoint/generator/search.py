@@ -16,6 +16,7 @@ from counterpoint.generator.solution import Solution
 from counterpoint.model.exercise import Exercise
 from counterpoint.model.pitch import Pitch
 
+MAX_FAILED_RHYTHMS = 40  # rhythms searched to exhaustion before a species 4-5 exercise is declared impossible
 ANCHOR_EVERY = 4  # notes per contour anchor
 ANCHOR_STEP = (1.0, 3.5)  # diatonic steps between anchors
 Ranker = Callable[[list[Solution]], list[float]]  # costs for a pool of solutions, lower ranks higher
@@ -62,10 +63,10 @@ class Search:
             self._models[rhythm] = PitchModel(replace(self.base, cp=cp), self.settings)
         return self._models[rhythm]
 
-    def rhythm(self):
+    def rhythm(self, temperature: float = 1.0):
         if self.template is not None:
             return "template"
-        return sample_rhythm(self.species, self.base.n_bars, self.rng)
+        return sample_rhythm(self.species, self.base.n_bars, self.rng, temperature)
 
     def _domains(self, model: PitchModel) -> list[list[Pitch]]:
         """Each note's pitches, ordered around a random smooth contour (the solver tries the last first)."""
@@ -97,7 +98,7 @@ class Search:
         # same seed gives the same lines on any machine) gives way to a new contour; shares grow.
         share = 20_000
         while time.monotonic() < deadline:
-            rhythm = self.rhythm()
+            rhythm = self.rhythm(1.0 + failed_rhythms)  # rhythms that led nowhere: try rarer ones
             model = self.model(rhythm)
             if model.fixed_failures:
                 raise _Impossible(model)
@@ -131,7 +132,7 @@ class Search:
                 self.stats.exhausted_rhythms += 1
                 failed_rhythms += 1
                 self.stats.frontier_bar = _bar_of(model, model.frontier)
-                if fixed or failed_rhythms >= 12:
+                if fixed or failed_rhythms >= MAX_FAILED_RHYTHMS:
                     raise _Impossible(model)
 
     def run(self, n: int, deadline: float, rank: Ranker, min_diff: int, pool_size: int,

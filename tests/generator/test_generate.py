@@ -155,3 +155,11 @@ def test_solution_explains_itself():
     assert best.notes == format_notes(best.exercise.cp)
     score = best.to_music21()
     assert len(score.parts) == 2
+
+
+def test_fourth_species_breaks_the_chain_when_no_unbroken_chain_fits():
+    """Below C D F E G F E D C every unbroken syncopation chain fails (a 5-6 under F4 would follow the
+    opening 2-3); the search must then try rarer rhythms rather than declare the exercise impossible."""
+    found = generate("C4 D4 F4 E4 G4 F4 E4 D4 C4", species=4, position="below", n=2, seed=1, time_limit=5)
+    assert found and all(check(s.exercise).ok for s in found)
+    assert any("D207" in s.report.codes() for s in found)  # a broken chain, which fux tolerates as a warning
