@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from counterpoint.catalogue.base import WARNING, Example, Hit, rule
-from counterpoint.catalogue.dissonance import against, move, sounding_before, vertical_at
+from counterpoint.catalogue.dissonance import against, move
 from counterpoint.catalogue.helpers import step
 
 CP_SPECIES = frozenset({1, 2, 3, 4, 5})
@@ -56,7 +56,7 @@ def opening_interval_not_perfect(ctx, i, opts):
     if i != 0:
         return None
     a = ctx.line[0]
-    v = vertical_at(ctx, a.start)
+    v = ctx.vertical_at(a.start)
     if v is None:
         return None
     iv = v.interval
@@ -82,7 +82,7 @@ def closing_interval_not_octave_or_unison(ctx, i, opts):
     if i != len(ctx.line) - 1:
         return None
     a = ctx.line[i]
-    v = vertical_at(ctx, a.start)
+    v = ctx.vertical_at(a.start)
     if v is None or _is_octave_or_unison(v):
         return None
     return Hit(a.start, f"the counterpoint ends on {a.pitch.pretty}, {against(v)}", end=a.end - 1)
@@ -94,7 +94,7 @@ def _cadence(ctx, i):
     if i != len(line) - 1 or i == 0:
         return None
     prev, fin = line[i - 1], line[i]
-    vp, vf = sounding_before(ctx, fin.start), vertical_at(ctx, fin.start)
+    vp, vf = ctx.sounding_before(fin.start), ctx.vertical_at(fin.start)
     if vp is None or vf is None:
         return None
     return prev, fin, vp, vf

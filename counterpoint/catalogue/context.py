@@ -165,12 +165,6 @@ class Context:
     def in_bar(self, bar: int) -> tuple[Vertical, ...]:
         return tuple(self.verticals[i] for i in self.bar_verticals[bar]) if 0 <= bar < self.n_bars else ()
 
-    def cp_attacks_in_bar(self, bar: int) -> tuple[Attack, ...]:
-        return tuple(a for a in self.cp if a.bar == bar)
-
-    def line_attacks_in_bar(self, bar: int) -> tuple[Attack, ...]:
-        return tuple(a for a in self.line if a.bar == bar)
-
     def vertical_at(self, tick: int) -> Vertical | None:
         """The vertical that begins exactly at ``tick``, if any."""
         vs = self.verticals

@@ -29,16 +29,6 @@ QUARTER = 4
 
 
 # -- shared private helpers (also used by suspension.py, cadence.py and rhythm.py) ----------------------
-def vertical_at(ctx, tick: int) -> Vertical | None:
-    """The vertical that begins exactly at ``tick``."""
-    return ctx.vertical_at(tick)
-
-
-def sounding_before(ctx, tick: int) -> Vertical | None:
-    """The last vertical that began before ``tick``."""
-    return ctx.sounding_before(tick)
-
-
 def side(v: Vertical) -> str:
     """'over' or 'under': where the counterpoint actually sounds against the cantus firmus."""
     return "under" if v.cp.midi < v.cf.midi or (v.cp.midi == v.cf.midi and v.cp.diatonic < v.cf.diatonic) else "over"
@@ -74,7 +64,7 @@ def weak_dissonance(ctx, i: int) -> Vertical | None:
     a = ctx.line[i]
     if a.offset == 0 or a.tied_over:
         return None
-    v = vertical_at(ctx, a.start)
+    v = ctx.vertical_at(a.start)
     if v is None or not v.cp_attacked or v.interval.is_consonant:
         return None
     return v
@@ -91,7 +81,7 @@ def is_cambiata(ctx, i: int, beats: tuple[int, ...]) -> bool:
         return False
     if step(prev, a).steps != -1 or step(a, nxt).steps != -2:
         return False
-    vn = vertical_at(ctx, nxt.start)
+    vn = ctx.vertical_at(nxt.start)
     if vn is None or not vn.interval.is_consonant:
         return False
     if i + 2 < len(line):
@@ -236,7 +226,7 @@ def consecutive_dissonances(ctx, i, opts):
     prev, a = ctx.line[i - 1], ctx.line[i]
     if prev.offset == 0 or prev.end != a.start:
         return None
-    vp = vertical_at(ctx, prev.start)
+    vp = ctx.vertical_at(prev.start)
     if vp is None or vp.interval.is_consonant:
         return None
     if opts.allow_double_passing and i >= 2 and i + 1 < len(ctx.line):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from counterpoint.catalogue.base import WARNING, Example, Hit, rule
-from counterpoint.catalogue.dissonance import against, move, side, vertical_at
+from counterpoint.catalogue.dissonance import against, move, side
 from counterpoint.catalogue.helpers import step
 
 SYNCOPATED = frozenset({4, 5})
@@ -28,7 +28,7 @@ def suspension(ctx, i):
     a = ctx.line[i]
     if not a.tied_over:
         return None
-    v = vertical_at(ctx, (a.bar + 1) * ctx.bar_ticks)
+    v = ctx.vertical_at((a.bar + 1) * ctx.bar_ticks)
     if v is None or v.cp_attacked or v.interval.is_consonant:
         return None
     return a, v
@@ -70,7 +70,7 @@ def suspension_unprepared(ctx, i, opts):
     a = ctx.line[i]
     if not a.tied_over:
         return None
-    v = vertical_at(ctx, a.start)
+    v = ctx.vertical_at(a.start)
     if v is None or v.interval.is_consonant:
         return None
     if i > 0 and suspension(ctx, i - 1) is not None and step(ctx.line[i - 1], a).steps == -1:
@@ -190,7 +190,7 @@ def _resolved_suspension(ctx, i, opts):
     r = resolution(ctx, i, opts.ornamented_in_fifth_species and ctx.species == 5)
     if r is None:
         return None
-    rv = vertical_at(ctx, r.start)
+    rv = ctx.vertical_at(r.start)
     return None if rv is None else (a, v, r, rv)
 
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from counterpoint.errors import InputError
-from counterpoint.model.build import assemble
+from counterpoint.model.build import assemble, mean_height
 from counterpoint.model.exercise import TICKS_PER_QUARTER, Exercise, Note
 from counterpoint.model.pitch import STEPS, Pitch
 
@@ -165,7 +165,7 @@ def exercise_from_score(score, *, species: int | None = None, cf_voice: str | No
         title = score.metadata.title
     cp_above = None
     if len(voices) == 2:
-        cp_above = _mean(cp_notes) >= _mean(cf_notes)
+        cp_above = mean_height(cp_notes) >= mean_height(cf_notes)
     return assemble(tuple(cf_notes), tuple(cp_notes), species=species, cp_above=cp_above, mode=mode,
                     signature=signature, title=title)
 
@@ -184,15 +184,10 @@ def _strip_rests(cf: list[Note]) -> list[Note]:
     return cf
 
 
-def _mean(notes: list[Note]) -> float:
-    pitched = [n.pitch.diatonic for n in notes if n.pitch is not None]
-    return sum(pitched) / len(pitched)
-
-
 def _cf_index(voices, cf_voice: str | None, texts: list[str]) -> int:
     if len(voices) == 1:
         return 0
-    order = sorted(range(2), key=lambda i: _mean(voices[i][0]))  # [lower, upper]
+    order = sorted(range(2), key=lambda i: mean_height(voices[i][0]))  # [lower, upper]
     if cf_voice is not None:
         if cf_voice not in ("upper", "lower"):
             raise InputError(f"--cf-voice must be 'upper' or 'lower', not '{cf_voice}'.")

@@ -68,7 +68,7 @@ def assemble(
     elif isinstance(mode, str):
         mode = Mode.parse(mode)
     if cp_above is None:
-        cp_above = _mean(sounding) >= _mean(cf) if sounding else True
+        cp_above = mean_height(sounding) >= mean_height(cf) if sounding else True
     return Exercise(cf=tuple(cf), cp=tuple(cp) if species else (), mode=mode, species=species,
                     cp_above=cp_above, bar_ticks=bar, title=title)
 
@@ -86,13 +86,14 @@ def from_text(cf: str, cp: str | None = None, **kwargs) -> Exercise:
 
 
 def _trim_rests(notes: tuple[Note, ...]) -> tuple[Note, ...]:
-    """Drop rests at the end, and merge consecutive rests; leading rests are kept for timing."""
+    """Drop rests at the end; leading rests are kept for timing."""
     notes = list(notes)
     while notes and notes[-1].pitch is None:
         notes.pop()
     return tuple(notes)
 
 
-def _mean(notes) -> float:
+def mean_height(notes) -> float:
+    """The mean diatonic height of the sounding notes (0 for none): which voice lies higher."""
     pitched = [n.pitch.diatonic for n in notes if n.pitch is not None]
     return sum(pitched) / len(pitched) if pitched else 0.0
