@@ -28,40 +28,31 @@ def score_file(path, model: CriticModel | None = None) -> CriticScore:
     """
     from pathlib import Path
 
-    import numpy as np
-
-    from counterpoint.catalogue.context import Context
-    from counterpoint.catalogue.engine import check_exercise
-    from counterpoint.catalogue.rulebook import load_rulebook
     from counterpoint.critic.corpus import Passage
     from counterpoint.critic.examples import passage_exercises
-    from counterpoint.critic.features import Texture, count_matrix, extract
     from counterpoint.critic.reduce import score_passages
+    from counterpoint.critic.scoring import cached_model, features
     from counterpoint.errors import InputError
     from counterpoint.io.m21 import exercise_from_score, parse_file
-
-    from counterpoint.critic.scoring import cached_model
 
     model = model or cached_model()
     path = Path(path)
     parsed = parse_file(path)
     try:
-        exercises = [exercise_from_score(parsed)]
-        if exercises[0].is_cantus_only:
-            raise InputError(f"{path.name} holds one voice; the critic scores two-voice counterpoint.")
-    except InputError as exc:
-        if "one voice" in str(exc):
-            raise
+        exercise = exercise_from_score(parsed)
+    except InputError:
+        exercise = None  # not a species exercise: reduce it as the training music was
+    if exercise is not None and exercise.is_cantus_only:
+        raise InputError(f"{path.name} holds one voice; the critic scores two-voice counterpoint.")
+    if exercise is not None:
+        exercises = [exercise]
+    else:
         if len(parsed.parts) != 2:
-            raise InputError(f"{path.name} has {len(parsed.parts)} parts; the critic scores two-voice passages.") from None
+            raise InputError(f"{path.name} has {len(parsed.parts)} parts; the critic scores two-voice passages.")
         exercises = [ex for fields in score_passages(parsed)
                      for ex in passage_exercises(Passage("", path.stem, path.name, final=None, **fields))]
         if not exercises:
             raise InputError(f"{path.name} has no stretch of six bars where one voice moves only on bar lines, "
-                             "which the critic needs as its cantus firmus.") from None
-    book = load_rulebook("fux")
-    rows = [model.select(extract(Texture.from_contexts([Context(ex)]), count_matrix([check_exercise(ex, book)])))[0]
-            for ex in exercises]
-    X = np.vstack(rows)
-    mean = X.mean(axis=0)
-    return CriticScore(float(model.score(X).mean()), model.reasons(mean))
+                             "which the critic needs as its cantus firmus.")
+    X = features(exercises, model)
+    return CriticScore(float(model.score(X).mean()), model.reasons(X.mean(axis=0)))

@@ -31,7 +31,7 @@ _REF = np.array([0, 2, 4, 5, 7, 9, 11])
 
 
 class Texture:
-    """A batch of exercises with one rhythm, as arrays. Build it with :meth:`from_contexts`."""
+    """A batch of exercises with one rhythm, as arrays. Build it with :meth:`from_exercises`."""
 
     def __init__(self, ctx: Context, cp_d: np.ndarray, cp_m: np.ndarray):
         vs = ctx.verticals
@@ -56,13 +56,6 @@ class Texture:
         self.cf_line_m = np.array([a.pitch.midi for a in ctx.cf], dtype=int)
 
     @classmethod
-    def from_contexts(cls, contexts: Sequence[Context]) -> Texture:
-        """A batch from contexts that share one rhythm (the first one's structure is used for all)."""
-        cp_d = np.array([[a.pitch.diatonic for a in c.cp] for c in contexts], dtype=int)
-        cp_m = np.array([[a.pitch.midi for a in c.cp] for c in contexts], dtype=int)
-        return cls(contexts[0], cp_d, cp_m)
-
-    @classmethod
     def from_exercises(cls, exercises: Sequence) -> Texture:
         """A batch from exercises with one batch_key: one Context for the structure, pitches read directly."""
         pitches = [ex.cp_pitches for ex in exercises]
@@ -79,6 +72,14 @@ def batch_key(ex) -> tuple:
     """Exercises with equal keys share their verticals' structure and can be featurised as one batch."""
     return (tuple(n.pitch for n in ex.cf), tuple((n.start, n.duration, n.tie, n.pitch is None) for n in ex.cp),
             ex.cp_above)
+
+
+def batches(exercises: Sequence) -> list[list[int]]:
+    """Indices of the exercises grouped by batch_key, in first-seen order."""
+    groups: dict[tuple, list[int]] = {}
+    for i, ex in enumerate(exercises):
+        groups.setdefault(batch_key(ex), []).append(i)
+    return list(groups.values())
 
 
 def _mean(mask: np.ndarray, axis: int = 1) -> np.ndarray:
@@ -257,7 +258,7 @@ def extract(tex: Texture, counts: np.ndarray) -> np.ndarray:
 def _names() -> list[str]:
     from counterpoint.model.build import from_text
 
-    tex = Texture.from_contexts([Context(from_text("D4 F4 E4 D4", "A4 A4 G4 F#4"))])
+    tex = Texture.from_exercises([from_text("D4 F4 E4 D4", "A4 A4 G4 F#4")])
     return [name for f in FEATURES for name in f(tex, np.zeros((1, len(RULE_CODES))))[1]]
 
 

@@ -8,10 +8,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from counterpoint.catalogue.context import Context
 from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import load_rulebook
-from counterpoint.critic.features import batch_key, Texture, count_matrix, extract
+from counterpoint.critic.features import batches, Texture, count_matrix, extract
 from counterpoint.critic.model import CriticModel, load_model
 
 # Ranking cost = rule penalty + BLEND * (1 - critic score): a critic difference of 0.1 weighs as much
@@ -52,31 +51,27 @@ def _report(item, book):
     return report if report is not None else check_exercise(_exercise(item), book)
 
 
-def score_many(items: Sequence, model: CriticModel | None = None) -> np.ndarray:
-    """Critic scores for solutions or exercises, computed in batches of equal rhythm."""
-    model = model or cached_model()
+def features(items: Sequence, model: CriticModel) -> np.ndarray:
+    """The model's feature rows for solutions or exercises, computed in batches of equal rhythm."""
     book = load_rulebook("fux")
-    X = None
-    groups: dict[tuple, list[int]] = {}
-    for i, item in enumerate(items):
-        ex = _exercise(item)
-        groups.setdefault(batch_key(ex), []).append(i)
-    for idx in groups.values():
+    X = np.zeros((len(items), len(model.feature_names)))
+    for idx in batches([_exercise(item) for item in items]):
         batch = [items[i] for i in idx]
         tex = Texture.from_exercises([_exercise(b) for b in batch])
-        rows = model.select(extract(tex, count_matrix([_report(b, book) for b in batch])))
-        if X is None:
-            X = np.zeros((len(items), rows.shape[1]))
-        X[idx] = rows
-    return model.score(X) if X is not None else np.zeros(0)  # one pass of the model over the whole pool
+        X[idx] = model.select(extract(tex, count_matrix([_report(b, book) for b in batch])))
+    return X
+
+
+def score_many(items: Sequence, model: CriticModel | None = None) -> np.ndarray:
+    """Critic scores for solutions or exercises: one pass of the model over the whole pool."""
+    model = model or cached_model()
+    return model.score(features(items, model)) if len(items) else np.zeros(0)
 
 
 def score(item, model: CriticModel | None = None, reasons: int = 3) -> CriticScore:
     """The critic's score of one solution or exercise, with the features that weigh most for and against."""
     model = model or cached_model()
-    ex = _exercise(item)
-    tex = Texture.from_contexts([Context(ex)])
-    x = model.select(extract(tex, count_matrix([_report(item, load_rulebook("fux"))])))[0]
+    x = features([item], model)[0]
     return CriticScore(float(model.score(x)[0]), model.reasons(x, reasons))
 
 

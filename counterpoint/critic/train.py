@@ -25,7 +25,7 @@ import numpy as np
 from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import load_rulebook
 from counterpoint.critic.examples import generated, passage_exercises, perturbed
-from counterpoint.critic.features import batch_key, FEATURE_NAMES, Texture, baseline, count_matrix, extract
+from counterpoint.critic.features import batches, FEATURE_NAMES, Texture, baseline, count_matrix, extract
 from counterpoint.critic.model import CriticModel
 from counterpoint.model.exercise import Exercise
 
@@ -49,12 +49,9 @@ class Split:
 def featurize(exercises: Sequence[Exercise], with_baseline: bool = False):
     """Feature rows (and optionally surface-baseline rows) in input order; batches share cantus firmus and rhythm."""
     book = load_rulebook("fux")
-    groups: dict[tuple, list[int]] = {}
-    for i, ex in enumerate(exercises):
-        groups.setdefault(batch_key(ex), []).append(i)
     X = np.zeros((len(exercises), len(FEATURE_NAMES)))
     B = np.zeros((len(exercises), 9)) if with_baseline else None
-    for idx in groups.values():
+    for idx in batches(exercises):
         batch = [exercises[i] for i in idx]
         tex = Texture.from_exercises(batch)
         X[idx] = extract(tex, count_matrix([check_exercise(ex, book) for ex in batch]))

@@ -5,13 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from counterpoint import check
-from counterpoint.catalogue.context import Context
 from counterpoint.critic.features import FEATURE_NAMES, FEATURES, Texture, count_matrix, extract
 from tests.support import load_fux
 
 
 def _row(ex):
-    tex = Texture.from_contexts([Context(ex)])
+    tex = Texture.from_exercises([ex])
     return dict(zip(FEATURE_NAMES, extract(tex, count_matrix([check(ex)]))[0]))
 
 
@@ -40,7 +39,7 @@ def test_batch_equals_one_by_one():
     from counterpoint.generator import generate
 
     sols = generate("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=3, n=5, seed=2, critic=False)  # one rhythm
-    tex = Texture.from_contexts([Context(s.exercise) for s in sols])
+    tex = Texture.from_exercises([s.exercise for s in sols])
     batch = extract(tex, count_matrix([s.report for s in sols]))
-    single = np.vstack([extract(Texture.from_contexts([Context(s.exercise)]), count_matrix([s.report])) for s in sols])
+    single = np.vstack([extract(Texture.from_exercises([s.exercise]), count_matrix([s.report])) for s in sols])
     assert np.allclose(batch, single)
