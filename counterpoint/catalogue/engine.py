@@ -121,14 +121,21 @@ class Report:
 
 def run_rules(ctx: Context, settings) -> list[Violation]:
     """Apply each active rule setting to the context; settings come from a resolved rulebook."""
-    found: list[Violation] = []
-    for s in settings:
-        rule: Rule = s.rule
-        for hit in rule.run(ctx, s.options):
-            bar = hit.start // ctx.bar_ticks
-            end_bar = hit.end // ctx.bar_ticks + 1 if hit.end is not None else None
-            found.append(Violation(rule.code, rule.name, s.severity, hit.detail, bar + 1, ctx.beat(hit.start),
-                                   hit.voice or ctx.line_voice, end_bar, s.weight, rule.source))
+    found = [violation(ctx, s, hit) for s in settings for hit in s.rule.run(ctx, s.options)]
+    return sort_violations(found)
+
+
+def violation(ctx: Context, s, hit) -> Violation:
+    """The violation a rule setting's hit stands for, placed in the score."""
+    rule: Rule = s.rule
+    bar = hit.start // ctx.bar_ticks
+    end_bar = hit.end // ctx.bar_ticks + 1 if hit.end is not None else None
+    return Violation(rule.code, rule.name, s.severity, hit.detail, bar + 1, ctx.beat(hit.start),
+                     hit.voice or ctx.line_voice, end_bar, s.weight, rule.source)
+
+
+def sort_violations(found: list[Violation]) -> list[Violation]:
+    """Score order: bar, beat, errors before warnings, then code."""
     found.sort(key=lambda v: (v.bar, v.beat, v.severity != ERROR, v.code))
     return found
 

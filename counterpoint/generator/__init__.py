@@ -8,15 +8,17 @@
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from pathlib import Path
 
+from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.registry import BY_CODE
 from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
 from counterpoint.errors import InputError, NoSolutionError
 from counterpoint.generator.domain import candidates, default_range, parse_range
-from counterpoint.generator.search import Ranker, Search, SearchStats, _Impossible, penalty_rank
+from counterpoint.generator.search import MAX_STEPS, Ranker, Search, SearchStats, _Impossible, penalty_rank
 from counterpoint.generator.solution import Solution
 from counterpoint.model.build import assemble
 from counterpoint.model.exercise import SPECIES_NAMES, Exercise
@@ -49,32 +51,37 @@ def cantus_exercise(cf, mode: str | Mode | None = None) -> Exercise:
     raise InputError(f"cannot read a cantus firmus from a {type(cf).__name__}.")
 
 
+MAX_N = 1_000  # solutions one call may ask for
+MIN_TIME_LIMIT = 0.05  # seconds: below this not even the construction of one line can be trusted to finish
+
+
 def generate(cf, species: int = 1, position: str = "above", rules: str | Path | Rulebook = "fux", n: int = 10,
              seed: int | None = None, time_limit: float = 5.0, *, mode: str | Mode | None = None,
              voice_range: str | None = None, rank: Ranker | None = None, min_diff: int | None = None,
-             pool_size: int | None = None, progress=None, critic: bool = True) -> GenerateResult:
+             pool_size: int | None = None, progress=None, critic: bool = True,
+             effort: int = MAX_STEPS) -> GenerateResult:
     """Generate up to ``n`` counterpoints, best first, each passing every hard rule of the rulebook.
 
-    Raises :class:`NoSolutionError` (naming the rules in conflict) when no line exists, and
-    :class:`InputError` for unusable input. ``result.stats`` tells whether the time limit cut the search.
+    The search first constructs a pool of legal lines, then improves them against the whole objective
+    (large-neighbourhood search, ``effort`` improvement steps at most; 0 keeps the constructed lines) and
+    returns the ``n`` best that differ from each other in at least ``min_diff`` bars. Its work is counted
+    in steps, not seconds, so a seed gives the same lines on any machine, unless ``time_limit`` cuts the
+    search first: then ``result.stats.timed_out`` is true and the best lines found so far come back.
+
+    Raises :class:`NoSolutionError` (naming the rules in conflict) when no line exists or the cantus
+    firmus itself breaks a rule, and :class:`InputError` for unusable input.
 
     Ranking: ``rank`` (a function from a list of solutions to their costs, lower first) if given; else
-    the rule penalty blended with the critic, ``penalty + 10 × (1 − critic)``, when ``critic`` is true
-    and a critic model is installed; else the rule penalty alone.
+    the rule penalty blended with the critic when ``critic`` is true and a critic model is installed
+    (see :func:`counterpoint.critic.scoring.blended_rank`); else the rule penalty alone.
     """
-    if species not in (1, 2, 3, 4, 5):
-        raise InputError(f"species {species} does not exist; use 1, 2, 3, 4 or 5.")
-    if position not in ("above", "below"):
-        raise InputError(f"position must be 'above' or 'below', not '{position}'.")
-    if n < 1:
-        raise InputError("n must be at least 1.")
-    if time_limit <= 0:
-        raise InputError("the time limit must be positive.")
+    _validate(species, position, n, seed, time_limit, mode, effort, min_diff, pool_size)
     base = cantus_exercise(cf, mode)
     for p in base.cf_pitches:
         if not base.mode.contains(p):
             raise InputError(f"the cantus firmus's {p.name} lies outside {base.mode.label}; a cantus firmus uses only the mode's notes.")
     book = load_rulebook(rules)
+    _check_cantus(base, book)
     above = position == "above"
     if voice_range:
         low_p, high_p = parse_range(voice_range)
@@ -84,9 +91,8 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     rng = random.Random(seed)
     search = Search(base, species, above, book, low, high, rng)
     deadline = time.monotonic() + time_limit
-    n_attacks = search.model(search.rhythm()).n
-    min_diff = max(2, n_attacks // 8) if min_diff is None else min_diff
-    pool_size = max(120, 12 * n) if pool_size is None else pool_size
+    min_diff = max(2, (base.n_bars + 2) // 4) if min_diff is None else min_diff
+    pool_size = max(30, 3 * n) if pool_size is None else pool_size
     notes = []
     if rank is None:
         rank = penalty_rank
@@ -100,7 +106,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
             except CriticModelError as exc:
                 notes.append(f"ranked by rules alone: {exc}")
     try:
-        found = search.run(n, deadline, rank, min_diff, pool_size, progress)
+        found = search.run(n, deadline, rank, min_diff, pool_size, progress, max_steps=effort)
     except _Impossible as exc:
         raise NoSolutionError(_diagnose(base, species, above, book, low, high, exc.model, seed, deadline)) from None
     if not found and search.stats.timed_out:
@@ -110,6 +116,43 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     result.stats = search.stats
     result.stats.notes[:0] = notes
     return result
+
+
+def _validate(species, position, n, seed, time_limit, mode, effort, min_diff, pool_size) -> None:
+    """Every argument of the right type and in range, or one sentence saying which is not."""
+    def whole(value, name: str, low: int, high: int | None = None) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(f"{name} must be a whole number, not {value!r}.")
+        if value < low or (high is not None and value > high):
+            raise InputError(f"{name} must be {'at least ' + str(low) if high is None else f'from {low} to {high}'}, not {value}.")
+
+    if isinstance(species, bool) or species not in (1, 2, 3, 4, 5):
+        raise InputError(f"species {species!r} does not exist; use 1, 2, 3, 4 or 5.")
+    if position not in ("above", "below"):
+        raise InputError(f"position must be 'above' or 'below', not {position!r}.")
+    whole(n, "n", 1, MAX_N)
+    whole(effort, "effort", 0)
+    if seed is not None:
+        whole(seed, "the seed", -(2 ** 63), 2 ** 63)
+    for value, name in ((min_diff, "min_diff"), (pool_size, "pool_size")):
+        if value is not None:
+            whole(value, name, 1)
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)):
+        raise InputError(f"the time limit must be a number of seconds, not {time_limit!r}.")
+    if not math.isfinite(time_limit) or time_limit < MIN_TIME_LIMIT:
+        raise InputError(f"the time limit must be a finite number of seconds, at least {MIN_TIME_LIMIT:g}, not {time_limit!r}.")
+    if mode is not None and not isinstance(mode, (str, Mode)):
+        raise InputError(f"a mode is a name such as 'G dorian', not a {type(mode).__name__}.")
+
+
+def _check_cantus(base: Exercise, book: Rulebook) -> None:
+    """The cantus firmus's own faults (the rulebook's hard rules for a cantus firmus), before any search."""
+    faults = check_exercise(base, book).errors
+    if faults:
+        parts = ", ".join(f"{v.code} {v.name} ({v.place}: {v.message})" for v in faults[:3])
+        more = f" and {len(faults) - 3} more" if len(faults) > 3 else ""
+        raise NoSolutionError(f"the cantus firmus itself breaks {parts}{more}; correct it, or ignore the rule in a rulebook, "
+                              "before writing a counterpoint to it.")
 
 
 def _diagnose(base, species, above, book, low, high, model, seed, deadline: float) -> str:

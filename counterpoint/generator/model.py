@@ -133,18 +133,53 @@ class PitchModel:
             problem.addConstraint(FunctionConstraint(self._constraint(deps, checks), assigned=False), list(deps))
         return problem
 
-    def _constraint(self, deps: tuple[int, ...], checks: list[tuple[Setting, int]]) -> Callable:
+    def subproblem(self, values: Sequence[Pitch], free: Sequence[int], domains: Sequence[Sequence[Pitch]],
+                   deadline: float) -> Problem:
+        """A Problem over the ``free`` attacks only, every other attack keeping its pitch in ``values``.
+
+        Only the windows that read a free note become constraints (the others hold already: ``values`` is
+        a legal line); each is judged, and memoised, over its whole window as in :meth:`problem`.
+        ``domains[j]`` lists free attack ``free[j]``'s pitches.
+        """
+        self.deadline = deadline
+        problem = Problem(_CadenceFirst(0))
+        free_set = set(free)
+        for k, options in zip(free, domains):
+            problem.addVariable(k, list(options))
+        # Windows that read the same free notes become one constraint: fewer calls from the solver.
+        groups: dict[tuple[int, ...], list[Callable]] = defaultdict(list)
+        for deps, checks in self.windows.items():
+            inside = tuple(k for k in deps if k in free_set)
+            if inside:
+                fixed = {k: values[k] for k in deps if k not in free_set}
+                groups[inside].append(self._constraint(deps, checks, fixed))
+        for inside, tests in groups.items():
+            problem.addConstraint(FunctionConstraint(_all(tests), assigned=False), list(inside))
+        return problem
+
+    def _constraint(self, deps: tuple[int, ...], checks: list[tuple[Setting, int]],
+                    fixed: dict[int, Pitch] | None = None) -> Callable:
         ctx, pitches = self.ctx, self.ctx.cp_pitches
         last = deps[-1]
         calls = [(s.rule.fn, i, s.options) for s, i in checks]
         # Backtracking asks about the same notes again and again, and every restart asks again: the
         # verdicts are kept per window for the model's lifetime (one rhythm).
         memo = self.memos.setdefault(deps, {})
+        if fixed:  # a sub-problem's window: the solver passes only its free notes, in deps order
+            slots = [fixed.get(k) for k in deps]
+
+            def full(values):
+                it = iter(values)
+                return tuple(next(it) if v is None else v for v in slots)
+        else:
+            full = None
 
         def satisfied(*values) -> bool:
             self.calls += 1
             if self.calls > self.budget or (not self.calls & 255 and time.monotonic() > self.deadline):
                 raise SearchTimeout
+            if full is not None:
+                values = full(values)
             key = tuple(map(id, values))  # the domain's Pitch objects live as long as the model: ids are stable
             known = memo.get(key)
             if known is None:
@@ -207,6 +242,16 @@ class PitchModel:
         """The whole-line hard rules, checked on a complete line."""
         self.ctx.cp_pitches[:] = values
         return not any(_broken(s.rule.fn(self.ctx, 0, s.options)) for s in self.whole)
+
+
+def _all(tests: list[Callable]) -> Callable:
+    if len(tests) == 1:
+        return tests[0]
+
+    def satisfied(*values) -> bool:
+        return all(test(*values) for test in tests)
+
+    return satisfied
 
 
 def hard_settings(book: Rulebook, species: int, without: frozenset[str] = frozenset()) -> list[Setting]:

@@ -11,11 +11,14 @@ from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import Rulebook
 from counterpoint.generator.domain import candidates
 from counterpoint.generator.model import PitchModel, SearchTimeout, hard_settings
+from counterpoint.generator.optimise import Line, Optimiser, line_key, rank_order
 from counterpoint.generator.rhythm import PATTERNS, rhythm_notes, sample_rhythm
+from counterpoint.generator.soft import SoftModel, soft_settings
 from counterpoint.generator.solution import Solution
 from counterpoint.model.exercise import Exercise
 from counterpoint.model.pitch import Pitch
 
+MAX_STEPS = 1_500  # improvement steps at most; the search usually converges well before
 MAX_FAILED_RHYTHMS = 40  # rhythms searched to exhaustion before a species 4-5 exercise is declared impossible
 ANCHOR_EVERY = 4  # notes per contour anchor
 ANCHOR_STEP = (1.0, 3.5)  # diatonic steps between anchors
@@ -36,6 +39,10 @@ class SearchStats:
     seconds: float = 0.0
     first_seconds: float | None = None
     frontier_bar: int | None = None
+    constructed: int = 0  # legal lines found by construction, before improvement
+    constructed_best: float | None = None  # the best cost among them
+    steps: int = 0  # improvement steps taken
+    history: list[tuple[float, float]] = field(default_factory=list)  # (seconds, best cost) at each improvement
     notes: list[str] = field(default_factory=list)
 
 
@@ -52,6 +59,7 @@ class Search:
         self.pitches = candidates(base.mode, low, high)
         self.settings = hard_settings(book, species, without)
         self._models: dict[tuple, PitchModel] = {}
+        self._soft: dict[tuple, SoftModel] = {}
         self.stats = SearchStats()
 
     def model(self, rhythm) -> PitchModel:
@@ -91,6 +99,11 @@ class Search:
 
     def stream(self, deadline: float, per_restart: int) -> Iterator[Exercise]:
         """Valid exercises (every hard rule holds), restart after restart, until the deadline or exhaustion."""
+        for rhythm, values in self.lines(deadline, per_restart):
+            yield self.model(rhythm).complete(values)
+
+    def lines(self, deadline: float, per_restart: int) -> Iterator[tuple[object, tuple]]:
+        """Valid lines as (rhythm, attack pitches), restart after restart, until the deadline or exhaustion."""
         start = time.monotonic()
         fixed = self.template is not None or all(len(options) == 1 for options in PATTERNS[self.species].values())
         failed_rhythms = 0
@@ -107,7 +120,7 @@ class Search:
             model.budget = model.calls + share
             try:
                 for sol in model.problem(self._domains(model), deadline).getSolutionIter():
-                    values = [sol[k] for k in range(model.n)]
+                    values = tuple(sol[k] for k in range(model.n))
                     if not model.whole_ok(values):
                         rejected += 1
                         if rejected > 40:  # a whole-line rule keeps failing along this contour
@@ -117,7 +130,7 @@ class Search:
                     found += 1
                     if self.stats.first_seconds is None:
                         self.stats.first_seconds = time.monotonic() - start
-                    yield model.complete(values)
+                    yield rhythm, values
                     if found >= per_restart:
                         break
                     model.budget = model.calls + share
@@ -135,32 +148,63 @@ class Search:
                 if fixed or failed_rhythms >= MAX_FAILED_RHYTHMS:
                     raise _Impossible(model)
 
+    def soft(self, rhythm) -> SoftModel:
+        """The preferences' penalties for one rhythm's lines (built with its model, kept as long)."""
+        if rhythm not in self._soft:
+            self._soft[rhythm] = SoftModel(self.model(rhythm), soft_settings(self.book, self.species), self.book.name)
+        return self._soft[rhythm]
+
+    def solution(self, rhythm, values: tuple, found: list | None = None) -> Solution:
+        """A legal line as a Solution, with its report built from the memoised preference windows."""
+        soft = self.soft(rhythm)
+        found = soft.evaluate(values) if found is None else found
+        sol = Solution(self.model(rhythm).complete(values), soft.report(values, found), line=Line(rhythm, values, found))
+        sol.parts["penalty"] = sol.penalty
+        return sol
+
     def run(self, n: int, deadline: float, rank: Ranker, min_diff: int, pool_size: int,
-            progress: Callable[[int], None] | None = None) -> list[Solution]:
+            progress: Callable[[int], None] | None = None, max_steps: int = MAX_STEPS) -> list[Solution]:
+        """Construct a pool of legal lines, rank it, improve it by large-neighbourhood search, pick the diverse best."""
         t0 = time.monotonic()
         pool: dict[tuple, Solution] = {}
         per_restart = max(6, pool_size // 8)
-        for ex in self.stream(deadline, per_restart):
-            key = tuple((note.pitch, note.start, note.tie) for note in ex.cp)
+        for rhythm, values in self.lines(deadline, per_restart):
+            key = line_key(rhythm, values)
             if key in pool:
                 continue
-            report = check_exercise(ex, self.book)
-            if not report.ok:  # the model and the checker disagree: never hand this out
-                self.stats.notes.append("a candidate failed check and was dropped: " + report.errors[0].code)
-                continue
-            sol = Solution(ex, report)
-            sol.parts["penalty"] = sol.penalty
-            pool[key] = sol
+            pool[key] = self.solution(rhythm, values)
             self.stats.solutions += 1
             if progress:
                 progress(len(pool))
             if len(pool) >= pool_size:
                 break
-        candidates = list(pool.values())
-        for sol, cost in zip(candidates, rank(candidates) if len(candidates) > 1 else [0.0] * len(candidates)):
+        if not pool:
+            self.stats.seconds = time.monotonic() - t0
+            return []
+        built = list(pool.values())
+        for sol, cost in zip(built, rank(built)):
             sol.score = float(cost)
+        self.stats.constructed = len(built)
+        self.stats.constructed_best = min(s.score for s in built)
+        select = select_diverse
+        optimiser = Optimiser(self, rank, n, min_diff, select, self.rng)
+        # Leave a sliver of the limit for the final choice and its check, so that the answer arrives in time.
+        left = deadline - time.monotonic()
+        cut = optimiser.improve(pool, deadline - min(0.25, 0.05 * max(left, 0.0)), max_steps, t0)
+        self.stats.timed_out = self.stats.timed_out or cut
+        self.stats.steps, self.stats.history = optimiser.steps, optimiser.history
+        self.stats.solutions = len(pool)
+        if progress:
+            progress(len(pool))
+        chosen = []
+        for sol in select(sorted(pool.values(), key=rank_order), n, min_diff):
+            report = check_exercise(sol.exercise, self.book)
+            if not report.ok:  # the model and the checker disagree: never hand this out
+                self.stats.notes.append("a candidate failed check and was dropped: " + report.errors[0].code)
+                continue
+            chosen.append(sol)
         self.stats.seconds = time.monotonic() - t0
-        return select_diverse(sorted(pool.values(), key=lambda s: (s.score, s.notes)), n, min_diff)
+        return chosen
 
 
 class _Impossible(Exception):
@@ -175,10 +219,11 @@ def _bar_of(model: PitchModel, attack: int) -> int | None:
 
 
 def select_diverse(ranked: list[Solution], n: int, min_diff: int) -> list[Solution]:
-    """The best ``n`` in rank order, each differing from every better one in at least ``min_diff`` notes.
+    """The best ``n`` in rank order, each differing from every better one in at least ``min_diff`` bars.
 
-    When the pool holds fewer such lines, the requirement is relaxed one note at a time (never below one
-    differing note), so the caller still gets ``n`` distinct lines, as different as the pool allows.
+    A bar differs when any note struck in it differs in pitch or rhythm (a tied note counts once, in the
+    bar where it is struck). When the pool holds fewer such lines, the requirement is relaxed one bar at
+    a time (never below one), so the caller still gets ``n`` distinct lines, as different as the pool allows.
     """
     chosen: list[Solution] = []
     for need in range(max(1, min_diff), 0, -1):
@@ -195,15 +240,21 @@ def select_diverse(ranked: list[Solution], n: int, min_diff: int) -> list[Soluti
 
 
 def _difference(a: Solution, b: Solution) -> int:
-    """Notes that differ in pitch or rhythm, counting a tied note once."""
-    xa, xb = _attacks(a), _attacks(b)
-    return max(len(xa - xb), len(xb - xa))
+    """Bars in which the two lines strike different notes."""
+    xa, xb = _bars(a), _bars(b)
+    return sum(1 for p, q in zip(xa, xb) if p != q) + abs(len(xa) - len(xb))
 
 
-def _attacks(sol: Solution) -> set[tuple]:
-    out, tied = set(), False
-    for n in sol.exercise.cp:
-        if n.pitch is not None and not tied:
-            out.add((n.start, n.pitch))
-        tied = n.tie
-    return out
+def _bars(sol: Solution) -> tuple[tuple, ...]:
+    """Per bar, the notes struck in it as (start, pitch); kept on the solution, which never changes."""
+    cached = sol.__dict__.get("_bars")
+    if cached is None:
+        ex = sol.exercise
+        per_bar: list[list[tuple]] = [[] for _ in range(ex.n_bars)]
+        tied = False
+        for note in ex.cp:
+            if note.pitch is not None and not tied:
+                per_bar[min(note.start // ex.bar_ticks, ex.n_bars - 1)].append((note.start, note.pitch))
+            tied = note.tie
+        cached = sol.__dict__["_bars"] = tuple(map(tuple, per_bar))
+    return cached

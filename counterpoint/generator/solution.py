@@ -16,6 +16,7 @@ class Solution:
     report: Report
     score: float = 0.0  # the ranking's cost: lower ranks higher
     parts: dict[str, float] = field(default_factory=dict)  # named parts of the score (e.g. penalty, critic)
+    line: object = field(default=None, repr=False, compare=False)  # the search's own handle on the line
 
     @property
     def notes(self) -> str:

@@ -66,7 +66,7 @@ def assemble(
     if mode is None:
         mode = infer_mode([n.pitch for n in cf], cf[-1].pitch, signature)
     elif isinstance(mode, str):
-        mode = Mode.parse(mode)
+        mode = Mode.parse(mode, final=cf[-1].pitch if cf else None)
     if cp_above is None:
         cp_above = mean_height(sounding) >= mean_height(cf) if sounding else True
     return Exercise(cf=tuple(cf), cp=tuple(cp) if species else (), mode=mode, species=species,

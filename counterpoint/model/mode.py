@@ -48,12 +48,23 @@ class Mode:
     final_alter: int = 0
 
     @classmethod
-    def parse(cls, text: str) -> Mode:
-        """'dorian', 'D dorian', 'g-dorian', 'Bb major', 'a minor'."""
+    def parse(cls, text: str, final=None) -> Mode:
+        """'dorian', 'D dorian', 'g-dorian', 'Bb major', 'a minor'.
+
+        A mode named without its final takes ``final`` (a Pitch: the cantus firmus's last note) when
+        given, else the mode's usual final (D for dorian, C for ionian).
+
+        >>> Mode.parse("ionian").label, Mode.parse("ionian", Pitch.parse("G4")).label
+        ('C ionian', 'G ionian')
+        """
+        if not isinstance(text, str):
+            raise InputError(f"a mode is a name such as 'G dorian', not a {type(text).__name__}.")
         m = re.match(r"^\s*(?:([A-Ga-g])(#|b|-|♯|♭)?[\s_-]+)?([A-Za-z]+)\s*$", text)
         name = m.group(3).lower() if m else ""
         if name not in PATTERNS:
             raise InputError(f"'{text}' is not a mode; use one of {', '.join(PATTERNS)}, optionally after a final such as 'G dorian'.")
+        if not m.group(1) and final is not None:
+            return cls(name, final.step, final.alter)
         letter = (m.group(1) or DEFAULT_FINALS[name]).upper()
         alter = {"#": 1, "♯": 1, "b": -1, "♭": -1, "-": -1}.get(m.group(2) or "", 0)
         return cls(name, STEPS.index(letter), alter)

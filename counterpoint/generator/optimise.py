@@ -1,0 +1,161 @@
+"""The optimising half of the search: large-neighbourhood search over legal lines, anytime and seeded.
+
+The construction phase (:mod:`counterpoint.generator.search`) finds a pool of legal lines along random
+contours. This phase improves them against the whole objective, the rule penalty plus the ranker's
+critic term: it picks one of the current leaders, frees the notes of a window of one to a few bars,
+and lets python-constraint re-solve just that window with every other note fixed, so each neighbour
+keeps every hard rule by construction. Neighbours are screened by their exact penalty (memoised per
+rule window, :mod:`counterpoint.generator.soft`); the most promising go to the ranker in one batch,
+and every line so scored joins the pool.
+
+The leaders are the diverse top n of the pool, so each of the n answers is improved, not n copies of
+one. The work is counted in steps and constraint calls, never in seconds: a seed gives the same lines
+on any machine, unless the time limit cuts the search first (``stats.timed_out`` says so).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from counterpoint.generator.model import PitchModel, SearchTimeout
+from counterpoint.generator.solution import Solution
+
+NEIGHBOURS = 8  # legal re-solutions of a window enumerated per step
+SCREENED = 4  # of those, the cheapest by penalty (plus one at random) go to the ranker
+WINDOW_CALLS = 3_000  # constraint calls one window's re-solve may spend
+STALE_STEPS = 50  # steps without a better leader before the search has converged
+REFRESH = 8  # steps between recomputing the diverse leaders
+WINDOW_NOTES = {1: (2, 4), 2: (2, 5), 3: (3, 6), 4: (2, 4), 5: (3, 6)}  # attacks freed per step, by species
+
+
+@dataclass
+class Line:
+    """A legal line as the optimiser keeps it: its rhythm's model and its attack pitches."""
+
+    rhythm: object
+    values: tuple
+    found: list  # the preference hits per rule window (SoftModel.evaluate), so neighbours are judged incrementally
+
+
+def line_key(rhythm, values) -> tuple:
+    return (rhythm, tuple(map(id, values)))
+
+
+class Optimiser:
+    """Improve a pool of ranked solutions in place by re-solving windows of bars."""
+
+    def __init__(self, search, rank: Callable[[list[Solution]], list[float]], n: int, min_diff: int,
+                 select: Callable, rng: random.Random):
+        self.search, self.rank, self.n, self.min_diff, self.select, self.rng = search, rank, n, min_diff, select, rng
+        self.history: list[tuple[float, float]] = []  # (seconds, best cost) at each improvement
+        self.steps = 0
+
+    def improve(self, pool: dict, deadline: float, max_steps: int, t0: float) -> bool:
+        """Run until convergence, ``max_steps`` or the deadline; True when the deadline cut it short."""
+        leaders = self._leaders(pool)
+        best = leaders[0].score if leaders else float("inf")
+        self.history.append((time.monotonic() - t0, best))
+        mark, stale = _total(leaders), 0
+        for step in range(max_steps):
+            if time.monotonic() >= deadline:
+                return True
+            self.steps += 1
+            # Bias towards the best leader, but keep every one of the n improving.
+            parent = leaders[min(int(self.rng.random() ** 1.5 * len(leaders)), len(leaders) - 1)]
+            try:
+                children = self._neighbours(parent, deadline)
+            except SearchTimeout:
+                return True
+            fresh = [c for c in children if _key(c) not in pool]
+            if fresh:
+                for sol, cost in zip(fresh, self.rank(fresh)):
+                    sol.score = float(cost)
+                    pool[_key(sol)] = sol
+            if step % REFRESH == REFRESH - 1 or (fresh and min(c.score for c in fresh) < leaders[-1].score):
+                leaders = self._leaders(pool)
+                if leaders[0].score < best - 1e-9:
+                    best = leaders[0].score
+                    self.history.append((time.monotonic() - t0, best))
+            total = _total(leaders)
+            if total < mark - 1e-9:
+                mark, stale = total, 0
+            else:
+                stale += 1
+                if stale >= STALE_STEPS:
+                    break
+        return False
+
+    def _leaders(self, pool: dict) -> list[Solution]:
+        ranked = sorted(pool.values(), key=rank_order)
+        return self.select(ranked, self.n, self.min_diff) or ranked[:1]
+
+    def _neighbours(self, parent: Solution, deadline: float) -> list[Solution]:
+        """Legal lines that differ from ``parent`` only inside one window of bars, screened by penalty."""
+        search, rng = self.search, self.rng
+        rhythm = parent.line.rhythm
+        model: PitchModel = search.model(rhythm)
+        soft = search.soft(rhythm)
+        values = parent.line.values
+        free = self._window(parent, model)
+        domains = []
+        for k in free:  # near the parent's pitch first, with noise: most far-off pitches break a melodic rule
+            here = values[k].diatonic
+            domains.append(sorted(search.pitches, key=lambda p: abs(p.diatonic - here) + rng.random() * 3.0))
+        model.budget = model.calls + WINDOW_CALLS
+        found: list[tuple[float, tuple]] = []
+        seen = {tuple(map(id, values))}
+        try:
+            for sol in model.subproblem(values, free, domains, deadline).getSolutionIter():
+                new = tuple(sol.get(k, v) for k, v in enumerate(values))
+                key = tuple(map(id, new))
+                if key in seen or not model.whole_ok(new):
+                    continue
+                seen.add(key)
+                hits = soft.update(parent.line.found, new, [k for k in free if new[k] is not values[k]])
+                found.append((soft.penalty(hits), new, hits))
+                if len(found) >= NEIGHBOURS:
+                    break
+        except SearchTimeout:
+            if time.monotonic() >= deadline:
+                raise
+        if not found:
+            return []
+        found.sort(key=lambda x: x[0])
+        picked = found[:SCREENED]
+        if len(found) > SCREENED:
+            picked.append(found[rng.randrange(SCREENED, len(found))])
+        return [search.solution(rhythm, new, hits) for _, new, hits in picked]
+
+    def _window(self, parent: Solution, model: PitchModel) -> list[int]:
+        """Consecutive attacks to free: around a broken preference half the time, else anywhere."""
+        rng, n = self.rng, model.n
+        low, high = WINDOW_NOTES[self.search.species]
+        width = min(n, rng.randint(low, high))
+        warned = [v.bar - 1 for v in parent.report.warnings]
+        if warned and rng.random() < 0.5:
+            bar = rng.choice(warned)
+            inside = [k for k, a in enumerate(model.ctx.cp) if a.bar == bar] or [0]
+            first = max(0, min(n - width, rng.choice(inside) - rng.randrange(width)))
+        else:
+            first = rng.randrange(n - width + 1)
+        return list(range(first, first + width))
+
+
+def rank_order(sol: Solution) -> tuple:
+    """Sort key: cost, then the notes themselves (start, pitch), so that ties break the same way every run."""
+    order = sol.__dict__.get("_order")
+    if order is None:
+        order = sol.__dict__["_order"] = tuple((n.start, n.pitch.midi, n.pitch.diatonic) if n.pitch else (n.start,)
+                                               for n in sol.exercise.cp)
+    return (sol.score, order)
+
+
+def _key(sol: Solution) -> tuple:
+    return line_key(sol.line.rhythm, sol.line.values)
+
+
+def _total(leaders: list[Solution]) -> float:
+    return sum(s.score for s in leaders)

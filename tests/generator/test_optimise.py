@@ -1,0 +1,64 @@
+"""The optimising search: it improves on what construction found, it is anytime, its penalties are the
+checker's to the point, and the requests a user makes (mode, cantus firmus) are honoured."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from counterpoint import check
+from counterpoint.catalogue.engine import check_exercise
+from counterpoint.catalogue.rulebook import load_rulebook
+from counterpoint.errors import NoSolutionError
+from counterpoint.generator import cantus_exercise, generate
+from counterpoint.generator.domain import default_range
+from counterpoint.generator.search import Search, penalty_rank
+
+FIG5_CF = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"
+
+
+@pytest.mark.parametrize("species", [2, 3, 5])
+def test_improvement_beats_construction(species):
+    """Large-neighbourhood search finds lines cheaper than the best constructed one, by rules alone."""
+    found = generate(FIG5_CF, species=species, n=3, seed=1, time_limit=120, effort=300, critic=False)
+    st = found.stats
+    assert st.steps > 0 and not st.timed_out
+    assert found[0].score < st.constructed_best, (found[0].score, st.constructed_best)
+    assert found[0].score == found[0].penalty == check(found[0].exercise).penalty
+    costs = [c for _, c in st.history]
+    assert costs == sorted(costs, reverse=True) and costs[-1] == found[0].score
+
+
+def test_anytime_returns_the_best_so_far_when_time_runs_out():
+    found = generate(FIG5_CF, species=3, n=3, seed=2, time_limit=0.6, effort=100_000, critic=False)
+    assert found.stats.timed_out
+    assert found and all(check(s.exercise).ok for s in found)
+
+
+@pytest.mark.parametrize("species", [1, 3, 4, 5])
+@pytest.mark.parametrize("above", [True, False])
+def test_memoised_penalties_are_the_checkers(species, above):
+    """The search's incremental reports list exactly what `check` reports, for constructed and improved lines."""
+    book = load_rulebook("fux")
+    base = cantus_exercise(FIG5_CF)
+    low, high = default_range(base.cf_pitches, above)
+    search = Search(base, species, above, book, low, high, random.Random(species))
+    sols = search.run(6, float("inf"), penalty_rank, 1, 12, max_steps=30)
+    assert search.stats.steps > 0 and sols
+    for sol in sols:
+        report = check_exercise(sol.exercise, book)
+        key = lambda v: (v.code, v.bar, v.beat, v.message)  # noqa: E731
+        assert sorted(map(key, sol.report.violations)) == sorted(map(key, report.violations))
+        assert sol.penalty == report.penalty
+
+
+def test_mode_without_final_takes_the_cantus_firmus_final():
+    found = generate("G4 A4 B4 G4 C5 B4 A4 G4", species=1, mode="ionian", n=1, seed=1, effort=0)
+    assert found[0].exercise.mode.label == "G ionian"
+    assert all(p.name != "F4" and p.name != "F5" for p in found[0].pitches)  # F# in G ionian, never F natural
+
+
+def test_cantus_firmus_faults_are_reported_before_searching():
+    with pytest.raises(NoSolutionError, match="the cantus firmus itself breaks F103"):
+        generate("D4 F4 E4 D4 G4 F4 A4 G4 F4 A4 D4", species=1, n=1, time_limit=30)
