@@ -25,7 +25,7 @@ from counterpoint.model.exercise import SPECIES_NAMES, Exercise
 from counterpoint.model.mode import Mode
 from counterpoint.model.notation import parse_notes
 
-__all__ = ["generate", "Solution", "GenerateResult", "penalty_rank"]
+__all__ = ["generate", "Solution", "GenerateResult", "penalty_rank", "default_rank"]
 
 
 class GenerateResult(list):
@@ -95,16 +95,8 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     pool_size = max(30, 3 * n) if pool_size is None else pool_size
     notes = []
     if rank is None:
-        rank = penalty_rank
-        if critic:
-            from counterpoint.critic.model import CriticModelError
-
-            try:
-                from counterpoint.critic.scoring import blended_rank, cached_model
-
-                rank = blended_rank(cached_model())
-            except CriticModelError as exc:
-                notes.append(f"ranked by rules alone: {exc}")
+        rank, why = default_rank(critic)
+        notes += [why] if why else []
     try:
         found = search.run(n, deadline, rank, min_diff, pool_size, progress, max_steps=effort)
     except _Impossible as exc:
@@ -116,6 +108,20 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     result.stats = search.stats
     result.stats.notes[:0] = notes
     return result
+
+
+def default_rank(critic: bool = True) -> tuple[Ranker, str]:
+    """The ranking generate() uses, and a note when the critic was asked for but cannot be had."""
+    if critic:
+        from counterpoint.critic.model import CriticModelError
+
+        try:
+            from counterpoint.critic.scoring import blended_rank, cached_model
+
+            return blended_rank(cached_model()), ""
+        except CriticModelError as exc:
+            return penalty_rank, f"ranked by rules alone: {exc}"
+    return penalty_rank, ""
 
 
 def _validate(species, position, n, seed, time_limit, mode, effort, min_diff, pool_size) -> None:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from counterpoint.generator.model import PitchModel, SearchTimeout
+from counterpoint.generator.rhythm import resample_bars
 from counterpoint.generator.solution import Solution
 
 NEIGHBOURS = 8  # legal re-solutions of a window enumerated per step
@@ -28,6 +29,7 @@ SCREENED = 4  # of those, the cheapest by penalty (plus one at random) go to the
 WINDOW_CALLS = 3_000  # constraint calls one window's re-solve may spend
 STALE_STEPS = 50  # steps without a better leader before the search has converged
 REFRESH = 8  # steps between recomputing the diverse leaders
+RHYTHM_MOVES = {4: 0.25, 5: 0.4}  # share of steps that also change the rhythm of a bar or two, by species
 WINDOW_NOTES = {1: (2, 4), 2: (2, 5), 3: (3, 6), 4: (2, 4), 5: (3, 6)}  # attacks freed per step, by species
 
 
@@ -96,10 +98,20 @@ class Optimiser:
         """Legal lines that differ from ``parent`` only inside one window of bars, screened by penalty."""
         search, rng = self.search, self.rng
         rhythm = parent.line.rhythm
-        model: PitchModel = search.model(rhythm)
-        soft = search.soft(rhythm)
         values = parent.line.values
-        free = self._window(parent, model)
+        moved = None
+        if rng.random() < RHYTHM_MOVES.get(search.species, 0.0) and rhythm != "template":
+            moved = self._rhythm_move(parent)
+        if moved is not None:
+            rhythm, values, free = moved
+            model = search.model(rhythm)
+            soft = search.soft(rhythm)
+            before = None  # another rhythm: the parent's window verdicts do not carry over
+        else:
+            model = search.model(rhythm)
+            soft = search.soft(rhythm)
+            free = self._window(parent, model)
+            before = parent.line.found
         domains = []
         for k in free:  # near the parent's pitch first, with noise: most far-off pitches break a melodic rule
             here = values[k].diatonic
@@ -114,7 +126,10 @@ class Optimiser:
                 if key in seen or not model.whole_ok(new):
                     continue
                 seen.add(key)
-                hits = soft.update(parent.line.found, new, [k for k in free if new[k] is not values[k]])
+                if before is None:
+                    hits = soft.evaluate(new)
+                else:
+                    hits = soft.update(before, new, [k for k in free if new[k] is not values[k]])
                 found.append((soft.penalty(hits), new, hits))
                 if len(found) >= NEIGHBOURS:
                     break
@@ -128,6 +143,35 @@ class Optimiser:
         if len(found) > SCREENED:
             picked.append(found[rng.randrange(SCREENED, len(found))])
         return [search.solution(rhythm, new, hits) for _, new, hits in picked]
+
+    def _rhythm_move(self, parent: Solution):
+        """Another rhythm for one or two inner bars: (rhythm, pitches with the new bars' notes unset, free attacks).
+
+        Notes struck outside the changed bars keep their pitches; the notes struck inside them, and a
+        note tied into them (its length may change), are free.
+        """
+        search, rng = self.search, self.rng
+        old_model = search.model(parent.line.rhythm)
+        n_bars = old_model.ctx.n_bars
+        first = rng.randrange(1, max(2, n_bars - 2))
+        new_rhythm = resample_bars(search.species, parent.line.rhythm, first, first + rng.choice((0, 0, 1)), rng)
+        if new_rhythm is None:
+            return None
+        model = search.model(new_rhythm)
+        changed = {b for b, (p, q) in enumerate(zip(parent.line.rhythm, new_rhythm)) if p != q}
+        old_attacks = old_model.ctx.cp
+        pitch_at = {a.start: parent.line.values[a.index] for a in old_attacks}
+        values, free = [], []
+        for a in model.ctx.cp:
+            inside = a.bar in changed or (a.end - 1) // model.ctx.bar_ticks in changed
+            if inside or a.start not in pitch_at:
+                free.append(a.index)
+                # start the free note's search from what the parent sounded at that moment
+                sounding = next((b for b in reversed(old_attacks) if b.start <= a.start), old_attacks[0])
+                values.append(parent.line.values[sounding.index])
+            else:
+                values.append(pitch_at[a.start])
+        return new_rhythm, tuple(values), free
 
     def _window(self, parent: Solution, model: PitchModel) -> list[int]:
         """Consecutive attacks to free: around a broken preference half the time, else anywhere."""

@@ -44,7 +44,10 @@ PATTERNS: dict[int, dict[str, list[tuple[BarPattern, float]]]] = {
     2: {"first": [(_p("r8 n8"), 11), (_p("n8 n8"), 1)], "inner": [(_p("n8 n8"), 1)], "penultimate": [(_p("n8 n8"), 1)]},
     3: {"first": [(_p("n4 n4 n4 n4"), 1)], "inner": [(_p("n4 n4 n4 n4"), 1)], "penultimate": [(_p("n4 n4 n4 n4"), 1)]},
     4: {
-        "first": [(_p("r8 n8~"), 1)],
+        # An untied first half note: never in Fux, but where the cantus firmus's second note makes every
+        # opening suspension fail (C5 B4 … with the counterpoint below: the tied octave becomes a 7-8),
+        # the chain has to start in bar 2. Rare, so it is sampled only once the usual rhythms have failed.
+        "first": [(_p("r8 n8~"), 1), (_p("r8 n8"), 0.02)],
         "inner": [(_p("t8 n8~"), 20), (_p("t8 n8"), 1), (_p("n8 n8~"), 1)],
         "penultimate": [(_p("t8 n8"), 1)],
     },
@@ -84,6 +87,32 @@ def sample_rhythm(species: int, n_bars: int, rng: random.Random, temperature: fl
                 continue
             return (*bars, WHOLE_BAR)
     raise InputError(f"no {species}-species rhythm fits {n_bars} bars.")
+
+
+def resample_bars(species: int, bars: tuple[BarPattern, ...], first: int, last: int, rng: random.Random,
+                  tries: int = 20) -> tuple[BarPattern, ...] | None:
+    """The rhythm with inner bars ``first``..``last`` drawn afresh, their ties fitting the bars around them.
+
+    Returns None when no other rhythm fits there. The first, penultimate and last bars keep their patterns.
+    """
+    table = PATTERNS[species]["inner"]
+    first, last = max(1, first), min(len(bars) - 3, last)
+    if first > last:
+        return None
+    for _ in range(tries):
+        new = list(bars)
+        ok = True
+        for b in range(first, last + 1):
+            options = [(p, w) for p, w in table if p.tied_in == new[b - 1].tie_out]
+            if b == last:
+                options = [(p, w) for p, w in options if p.tie_out == bars[b + 1].tied_in]
+            if not options:
+                ok = False
+                break
+            new[b] = rng.choices([p for p, _ in options], weights=[w for _, w in options])[0]
+        if ok and tuple(new) != bars:
+            return tuple(new)
+    return None
 
 
 def rhythm_notes(bars: tuple[BarPattern, ...], placeholder, bar_ticks: int = 16) -> tuple[Note, ...]:

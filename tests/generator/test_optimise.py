@@ -62,3 +62,17 @@ def test_mode_without_final_takes_the_cantus_firmus_final():
 def test_cantus_firmus_faults_are_reported_before_searching():
     with pytest.raises(NoSolutionError, match="the cantus firmus itself breaks F103"):
         generate("D4 F4 E4 D4 G4 F4 A4 G4 F4 A4 D4", species=1, n=1, time_limit=30)
+
+
+def test_fourth_species_below_a_cantus_whose_second_note_spoils_the_opening_suspension():
+    """C5 B4 …, counterpoint below: a tied opening octave would make a 7-8 in bar 2, so the chain starts later."""
+    found = generate("C5 B4 C5 A4 G4 E4 F4 G4 E4 D4 C4", species=4, position="below", n=2, seed=1, time_limit=30, effort=0)
+    assert found and all(check(s.exercise).ok for s in found)
+    assert not found[0].exercise.cp[1].tie  # the first struck note is not tied over
+
+
+def test_rhythm_moves_keep_every_line_legal():
+    found = generate(FIG5_CF, species=5, n=4, seed=3, time_limit=120, effort=80, critic=False)
+    rhythms = {tuple((n.start, n.duration) for n in s.exercise.cp) for s in found}
+    assert len(rhythms) > 1
+    assert all(check(s.exercise).ok for s in found)
