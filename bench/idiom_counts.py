@@ -21,7 +21,7 @@ from counterpoint.catalogue.rulebook import load_rulebook  # noqa: E402
 from tests.support import fux_figures, load_fux  # noqa: E402
 
 # The rules that issue 7 added or changed (M203 now costs each leap too many, M403 left species 3 to M405).
-IDIOM_CODES = ("M107", "M108", "M203", "M305", "M306", "M403", "M405", "M406", "M407",
+IDIOM_CODES = ("M107", "M108", "M203", "M305", "M306", "M307", "M403", "M405", "M406", "M407",
                "H109", "C109", "C110", "V112", "S106")
 
 
@@ -62,6 +62,9 @@ def main() -> int:
                 cells.append(f"{hits[code, sp]} ({figures[code, sp]})")
         total = sum(hits[code, sp] for sp in species)
         print(f"| {code} | {s.rule.name} | {s.severity} {s.weight:g} | " + " | ".join(cells) + f" | {total} |")
+    cost = {sp: sum(book.get(c).weight * hits[c, sp] for c in IDIOM_CODES if book.get(c)) for sp in species}
+    print("| | penalty per figure (mean) | | " + " | ".join(f"{cost[sp] / per_species[sp]:.1f}" for sp in species)
+          + f" | {sum(cost.values()) / sum(per_species.values()):.1f} |")
     return 0
 
 

@@ -1,8 +1,8 @@
 """M: species idioms of the single line, from legal to idiomatic (issue 7).
 
 The rules here catch what a strict teacher marks down in lines that break no law: back-and-forth swings
-in quarter notes, repeated notes in florid counterpoint, a climax that is a dissonance or a mere
-neighbour note, sevenths and tritones outlined between turning points or between downbeats, and
+in quarter notes, repeated notes in florid counterpoint, a climax that is a dissonance, a mere neighbour
+note or the first note, sevenths and tritones outlined between turning points or between downbeats, and
 transposed sequences. Like melodic.py they read ``ctx.line`` (tied notes are one attack).
 """
 
@@ -155,6 +155,26 @@ def climax_neighbour_note(ctx, i, opts):
                       end=line[a.index + 1].start)
 
 
+@rule(
+    code="M307", name="climax-at-start", message="the line begins on its highest note",
+    species={1, 2, 3, 4, 5}, severity=WARNING, scope="whole", weight=3,
+    what="Flags a counterpoint whose first note is already its highest: the line never rises above where "
+         "it began.",
+    why="A line is shaped as an arch or a wave that rises to a climax and settles; one that starts at the "
+        "top can only sink, and its peak is a beginning, not a goal. Fux starts on his highest note in four "
+        "of 46 solutions (figs. 23, 75, 84a, 85b), each time returning to it later.",
+    wrong=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="D5 C5 G4 A4 B4 A4 C#5 D5", bars=(1,)),
+    right=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="A4 C5 G4 A4 B4 D5 C#5 D5"),
+    source=f"{JEPPESEN_MEL} (the curve of the line); {SALZER}, Ch. 1 (the high point as a goal); {SCHUBERT}, Ch. 1.",
+)
+def climax_at_start(ctx, i, opts):
+    groups = _climax_groups(ctx)
+    if groups and groups[0].index == 0:
+        a = ctx.line[0]
+        return Hit(a.start, f"the line begins on its highest note, {a.pitch.pretty}")
+    return None
+
+
 # ---------------------------------------------------------------------------------------------- M107-M108
 MAX_SEVENTH_MOVES = 4
 
@@ -271,5 +291,5 @@ def transposed_sequence(ctx, i, opts):
     return Hit(line[i - n + 1].start, f"the figure {a} is repeated at another pitch as {b}", end=line[i].start)
 
 
-RULES = (quarter_note_oscillation, repeated_note_florid, climax_dissonant, climax_neighbour_note, outlined_seventh,
-         tritone_between_downbeats, transposed_sequence)
+RULES = (quarter_note_oscillation, repeated_note_florid, climax_dissonant, climax_neighbour_note, climax_at_start,
+         outlined_seventh, tritone_between_downbeats, transposed_sequence)
