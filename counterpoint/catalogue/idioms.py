@@ -33,14 +33,15 @@ QUARTER = 4
          "the fourth note of the swing is reported, and each further note of it again, so the cost grows "
          "with the swing's length. M403 judges the same figure in the other species.",
     why="Four quarters to the bar give the line room to go somewhere; swinging between two notes fills the "
-        "bar without moving, and in quick notes it sounds like a trill, not a melody. Fux's third-species "
-        "lines swing once in six solutions (fig. 58, into the cadence).",
+        "bar without moving, and in quick notes it sounds like a trill, not a melody. Fux swings in three "
+        "of his six third-species solutions, once each and mostly by leap near the cadence (fig. 58 A3 D4 A3 D4, "
+        "fig. 59 C4 E4 C4 E4), which the weight keeps cheap.",
     wrong=Example(cf="D4 F4 E4 D4", cp="D5:4 C5:4 D5:4 C5:4 | A4:4 B4:4 C5:4 A4:4 | B4:4 A4:4 B4:4 C#5:4 | D5:1",
                   species=3, bars=(1, 3)),
     right=Example(cf="D4 F4 E4 D4", cp="D5:4 C5:4 B4:4 G4:4 | A4:4 B4:4 C5:4 A4:4 | G4:4 A4:4 B4:4 C#5:4 | D5:1",
                   species=3),
     source=f"{FUX} Ch. 3 (third species: the line moves through the bar); {JEPPESEN}, third species; "
-           f"{SALZER}, Ch. 4; Kennan, Counterpoint (4th ed. 1999), Ch. 2.",
+           f"{SALZER}, Ch. 1; Kennan, Counterpoint (4th ed. 1999), Ch. 2.",
 )
 def quarter_note_oscillation(ctx, i, opts):
     line = ctx.line
@@ -70,13 +71,14 @@ def anticipation(ctx, i) -> bool:
          "preparation of the next tie). A half note restruck over the bar line is S106.",
     why="Florid counterpoint is the freest species, and a repeated note in it stalls the line at once; Fux "
         "repeats a note only as an anticipation, in four of his twelve fifth-species solutions (figs. 86a, "
-        "87a twice, 88b), a figure Jeppesen describes as the portamento.",
+        "87a twice, 88b), a figure Jeppesen describes as the portamento; the one other repetition, a half note "
+        "struck again over the bar line (fig. 85b), is S106's.",
     wrong=Example(cf="D4 F4 G4 E4 D4", cp="r:2 A4:2~ | A4:4 D5:4 C5:4 C5:4 | B4:4 C5:4 D5:2~ | D5:2 C#5:2 | D5:1",
                   species=5, bars=(2,)),
     right=Example(cf="D4 F4 G4 E4 D4",
                   cp="r:2 A4:2~ | A4:4 G4:4 A4:4 C5:4 | B4:4 C5:4 D5:2~ | D5:4 C#5:4 C#5:2 | D5:1", species=5),
     source=f"{FUX} Ch. 5 (figs. 86a, 87a, 88b: the repeated quarter prepares a tie); {JEPPESEN}, fifth "
-           "species (the anticipation, or portamento); Schubert, Modal Counterpoint (1999), Ch. 6.",
+           "species (the anticipation, or portamento); Schubert, Modal Counterpoint, Renaissance Style (1999).",
     exceptions="The anticipation (portamento) figure; a restruck half note over the bar line is S106's.",
 )
 def repeated_note_florid(ctx, i, opts):
@@ -101,12 +103,12 @@ def _climax_groups(ctx):
          "struck as a consonance and is not flagged.",
     why="The climax is the one note every listener hears; it should be a point of arrival, consonant with "
         "the cantus firmus. Put on a passing or neighbour dissonance, it passes by unheard as a goal. Fux's "
-        "peaks are consonant in all but two of his 46 two-voice solutions.",
+        "peaks are consonant where they are struck in all 46 of his two-voice solutions.",
     wrong=Example(cf="D4 F4 E4 D4", cp="D5:4 E5:4 D5:4 C5:4 | A4:4 B4:4 C5:4 A4:4 | B4:4 A4:4 B4:4 C#5:4 | D5:1",
                   species=3, bars=(1,)),
     right=Example(cf="D4 F4 E4 D4", cp="A4:4 B4:4 C5:4 D5:4 | C5:4 A4:4 B4:4 C5:4 | B4:4 A4:4 B4:4 C#5:4 | D5:1",
                   species=3),
-    source=f"{JEPPESEN_MEL} (the climax); {SALZER}, Ch. 1 and 4 (the high point); {SCHUBERT}, Ch. 2.",
+    source=f"{JEPPESEN_MEL} (the climax); {SALZER}, Ch. 1 (the high point); {SCHUBERT}.",
 )
 def climax_dissonant(ctx, i, opts):
     for a in _climax_groups(ctx):
@@ -227,13 +229,14 @@ def _monotone(notes) -> bool:
          "(a run is judged by M106).",
     why="The accented notes form a line of their own, the one a listener remembers; F on one downbeat and B "
         "on the next is a tritone leap in that structural line, however the weak beats decorate it "
-        "(Jeppesen's warning against the tritone 'between the more prominent notes').",
+        "(Jeppesen warns against the tritone between the prominent notes of a line as well as between "
+        "adjacent ones).",
     wrong=Example(cf="D4 F4 G4 E4 D4", cp="A4:4 B4:4 C5:4 E5:4 | F5:4 D5:4 E5:4 C5:4 | B4:4 C5:4 D5:4 B4:4"
                                           " | G4:4 A4:4 B4:4 C#5:4 | D5:1", species=3, bars=(3,)),
     right=Example(cf="D4 F4 G4 E4 D4", cp="A4:4 B4:4 C5:4 E5:4 | D5:4 E5:4 F5:4 D5:4 | B4:4 C5:4 D5:4 B4:4"
                                           " | G4:4 A4:4 B4:4 C#5:4 | D5:1", species=3),
     source=f"{JEPPESEN}, second species (the tritone between accented notes); Fux, Gradus ad Parnassum (1725), "
-           f"Book II, Ch. 1 (mi contra fa); {SCHUBERT}, Ch. 3.",
+           f"Book II, Ch. 1 (mi contra fa); {SCHUBERT}.",
 )
 def tritone_between_downbeats(ctx, bar, opts):
     a, b = ctx.downbeat(bar - 1), ctx.downbeat(bar)
@@ -274,7 +277,7 @@ def _sequence_at(line, i) -> bool:
          "is M402.",
     why="A sequence is a device of later, instrumental music: the ear predicts the next link and the line "
         "stops inventing. Species exercises avoid sequences as they avoid literal repetition. Fux lets a "
-        "figure return a step lower once in a while (figs. 55, 59, 84b), so it is a light preference.",
+        "figure return a step away once in a while (figs. 55, 59, 84b), so it is a light preference.",
     wrong=Example(cf="D4 F4 E4 D4", cp="D5:4 E5:4 F5:4 D5:4 | C5:4 D5:4 E5:4 C5:4 | B4:4 A4:4 B4:4 C#5:4 | D5:1",
                   species=3, bars=(2,)),
     right=Example(cf="D4 F4 E4 D4", cp="D5:4 E5:4 F5:4 D5:4 | C5:4 B4:4 A4:4 C5:4 | B4:4 A4:4 B4:4 C#5:4 | D5:1",

@@ -9,16 +9,13 @@ from dataclasses import dataclass
 from counterpoint.catalogue.base import WARNING, Example, Hit, rule
 from counterpoint.catalogue.dissonance import against
 from counterpoint.catalogue.helpers import is_perfect, moves_together, restruck_tie, step
+from counterpoint.catalogue.suspension import FIG73, FUX_CF
 
 CP_SPECIES = frozenset({1, 2, 3, 4, 5})
 JEPPESEN = "Jeppesen, Counterpoint (1931), Part II"
 SALZER = "Salzer & Schachter, Counterpoint in Composition (1969)"
 FUX = "Fux, Gradus ad Parnassum (1725), Book II"
-# Fux's D-dorian cantus firmus with his fourth-species solution above it (fig. 73), and his phrygian
-# cantus firmus with the first-species solution above it (fig. 11).
-FUX_CF = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"
-FIG73 = ("r:2 A4:2~ | A4:2 D5:2~ | D5:2 C5:2~ | C5:2 Bb4:2~ | Bb4:2 G4:2 | A4:2 C5:2~"
-         " | C5:2 F5:2~ | F5:2 E5:2~ | E5:2 D5:2~ | D5:2 C#5:2 | D5:1")
+# Fux's phrygian cantus firmus with his first-species solution above it (fig. 11).
 PHRYGIAN_CF = "E4 C4 D4 C4 A3 A4 G4 E4 F4 E4"
 FIG11 = "B4 C5 F4 G4 A4 C5 B4 E5 D5 E5"
 
@@ -132,7 +129,7 @@ def unison_opening_left_by_leap(ctx, i, opts):
                   species=4, bars=(3, 4)),
     right=Example(cf=FUX_CF, cp=FIG73, species=4),
     source=f"{FUX} Ch. 4 (the 5-6 and 6-5 progressions of the ligature); {JEPPESEN}, fourth species "
-           "(consonant syncopations do not hide fifths); Schubert, Modal Counterpoint (1999), Ch. 5.",
+           "(consonant syncopations); Schubert, Modal Counterpoint, Renaissance Style (1999).",
 )
 def fifths_behind_six_five(ctx, bar, opts):
     d = ctx.downbeat(bar)
