@@ -212,7 +212,8 @@ def outlined_seventh(ctx, i, opts):
     if iv.number != 7:
         return None
     notes = " ".join(a.pitch.pretty for a in line[start:i + 1])
-    return Hit(line[i].start, f"{notes} outlines a {iv.description} {line[start].pitch.pretty}–{line[i].pitch.pretty}",
+    frame = f"{line[start].pitch.pretty}–{line[i].pitch.pretty}"
+    return Hit(line[i].start, f"{notes} outlines a {iv.description} {frame}",
                end=line[i].start)
 
 

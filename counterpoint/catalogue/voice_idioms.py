@@ -59,7 +59,8 @@ def crossing_held(ctx, bar, opts):
 
 
 @rule(
-    code="C109", name="unison-close-by-crossing", message="the counterpoint crosses the cantus firmus to close on a unison",
+    code="C109", name="unison-close-by-crossing",
+    message="the counterpoint crosses the cantus firmus to close on a unison",
     species=CP_SPECIES, severity=WARNING, scope="bars", reach=(1, 0), weight=5,
     what="Flags a close on the unison that the counterpoint reaches from the wrong side of the cantus firmus: "
          "in the penultimate bar it passes below the cantus firmus it should sound above (or above the one it "
