@@ -89,12 +89,32 @@ def is_cambiata(ctx, i: int, beats: tuple[int, ...]) -> bool:
     return True
 
 
+def is_double_neighbour(ctx, j: int) -> bool:
+    """line[j] and line[j + 1] are the two neighbours of a double neighbour (changing notes): the main note, a
+    step to one side, a leap of a third to the other side, a step back to the main note (G F A G), both
+    neighbours quarters or shorter. Reads line[j - 1] .. line[j + 2]."""
+    line = ctx.line
+    if j < 1 or j + 2 >= len(line):
+        return False
+    x, n1, n2, y = line[j - 1], line[j], line[j + 1], line[j + 2]
+    if x.pitch != y.pitch or n1.duration > QUARTER or n2.duration > QUARTER:
+        return False
+    s1, s2, s3 = step(x, n1).steps, step(n1, n2).steps, step(n2, y).steps
+    return abs(s1) == 1 and s3 == s1 and s2 == -2 * s1
+
+
+@dataclass(frozen=True)
+class DoubleNeighbourOptions:
+    allow_double_neighbour: bool = False  # the double neighbour G F A G (Salzer & Schachter)
+
+
 # -- D101-D104: weak-beat dissonances ------------------------------------------------------------------
 @rule(
     code="D101", name="dissonance-not-approached-by-step", message="a weak-beat dissonance is reached by leap",
-    species=WEAK_SPECIES, scope="notes", reach=(1, 0), weight=10,
+    species=WEAK_SPECIES, scope="notes", reach=(2, 1), weight=10, options=DoubleNeighbourOptions,
     what="Flags a dissonant counterpoint note on a weak beat (or weak part of a beat) that is reached by a "
-         "leap or by repeating the previous note instead of by step.",
+         "leap or by repeating the previous note instead of by step. With `allow_double_neighbour` the second "
+         "neighbour of a double neighbour (G F A G: the A) passes.",
     why="Off the beat, strict counterpoint admits a dissonance only as a passing or neighbouring motion: the "
         "ear accepts it because it lies on the way from one consonance to the next. A dissonance reached by "
         "leap stands on its own and is heard as a wrong note. The nota cambiata leaves its dissonance by leap, "
@@ -112,6 +132,8 @@ def dissonance_not_approached_by_step(ctx, i, opts):
     prev, a = ctx.line[i - 1], ctx.line[i]
     if step(prev, a).is_step:
         return None
+    if opts.allow_double_neighbour and is_double_neighbour(ctx, i - 1):
+        return None
     return Hit(a.start, f"{a.pitch.pretty} on {beat_label(ctx, a)} is {against(v)}, reached by "
                         f"{move(prev, a)} from {prev.pitch.pretty}", end=a.end - 1)
 
@@ -122,13 +144,15 @@ class CambiataOptions:
 
     cambiata_species: tuple[int, ...] = (3, 5)  # species in which the cambiata is allowed
     cambiata_beats: tuple[int, ...] = (2,)  # beats (quarters from 1) on which its dissonance may fall
+    allow_double_neighbour: bool = False  # the first neighbour of a double neighbour G F A G (Salzer & Schachter)
 
 
 @rule(
     code="D102", name="dissonance-not-left-by-step", message="a weak-beat dissonance is left by leap",
     species=WEAK_SPECIES, scope="notes", reach=(1, 2), weight=10, options=CambiataOptions,
     what="Flags a dissonant counterpoint note on a weak beat that is left by a leap or a repeated note "
-         "instead of by step, except the dissonance of the nota cambiata (third and fifth species).",
+         "instead of by step, except the dissonance of the nota cambiata (third and fifth species) and, with "
+         "`allow_double_neighbour`, the first neighbour of a double neighbour (G F A G: the F).",
     why="A weak-beat dissonance is justified only by where it goes: it must move on by step to a "
         "consonance. The one licensed exception is the cambiata: a dissonant second quarter, reached by a "
         "step down, that leaps down a third to a consonance and then turns back up by step.",
@@ -147,6 +171,8 @@ def dissonance_not_left_by_step(ctx, i, opts):
     if step(a, nxt).is_step:
         return None
     if ctx.species in opts.cambiata_species and is_cambiata(ctx, i, opts.cambiata_beats):
+        return None
+    if opts.allow_double_neighbour and is_double_neighbour(ctx, i):
         return None
     return Hit(a.start, f"{a.pitch.pretty} on {beat_label(ctx, a)} is {against(v)}, left by "
                         f"{move(a, nxt)} to {nxt.pitch.pretty}", end=nxt.end - 1)
@@ -201,6 +227,7 @@ def dissonant_neighbour_tone(ctx, i, opts):
 @dataclass(frozen=True)
 class ConsecutiveOptions:
     allow_double_passing: bool = False  # two passing dissonances in one direction filling a fourth (Salzer & Schachter)
+    allow_double_neighbour: bool = False  # both neighbours of a double neighbour G F A G dissonant (Salzer & Schachter)
 
 
 @rule(
@@ -211,7 +238,8 @@ class ConsecutiveOptions:
     why="A passing or neighbouring dissonance is heard against the consonances around it; two in succession "
         "(typically a fourth then a diminished fifth, or the reverse) leave the ear without a consonant "
         "reference. Fux moves from consonance through one dissonance to consonance; Salzer & Schachter admit "
-        "the double passing tone (two passing notes in one direction filling a fourth), an option here.",
+        "the double passing tone (two passing notes in one direction filling a fourth) and the double "
+        "neighbour (G F A G), options here.",
     wrong=Example(cf="D4 B3 C4 D4", cp="A4:4 G4:4 F4:4 E4:4 | D4:4 E4:4 F4:4 G4:4 | A4:4 G4:4 F4:4 E4:4 | D4:1",
                   species=3, mode="D dorian", bars=(2,)),
     right=Example(cf="D4 B3 C4 D4", cp="A4:4 G4:4 F4:4 E4:4 | D4:4 B3:4 D4:4 G4:4 | A4:4 G4:4 F4:4 E4:4 | D4:1",
@@ -233,6 +261,8 @@ def consecutive_dissonances(ctx, i, opts):
         moves = [step(x, y).steps for x, y in zip(ctx.line[i - 2:i + 1], ctx.line[i - 1:i + 2])]
         if all(m == moves[0] for m in moves) and abs(moves[0]) == 1:
             return None
+    if opts.allow_double_neighbour and is_double_neighbour(ctx, i - 1):
+        return None
     return Hit(prev.start, f"{prev.pitch.pretty} ({against(vp)}) then {a.pitch.pretty} ({against(v)}): "
                            f"two dissonances in succession", end=a.end - 1)
 

@@ -61,3 +61,13 @@ def movement(a: Vertical, b: Vertical) -> str:
 
 def direction_word(iv: Interval) -> str:
     return "upward" if iv.semitones > 0 else "downward"
+
+
+def restruck_tie(ctx, i) -> bool:
+    """line[i] is struck on a downbeat on the pitch of the half note before it, which could have been tied
+    over instead (fourth and fifth species). Reads line[i - 1] and line[i]."""
+    if ctx.species not in (4, 5) or i == 0:
+        return False
+    a, b = ctx.line[i - 1], ctx.line[i]
+    return (b.on_downbeat and a.pitch == b.pitch and a.end == b.start and not a.tied_over
+            and a.duration >= ctx.bar_ticks // 2 and a.offset == ctx.bar_ticks // 2)

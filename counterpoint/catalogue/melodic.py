@@ -142,6 +142,25 @@ def _sign(a, b) -> int:
     return (d > 0) - (d < 0)
 
 
+def run_start(line, i: int, max_moves: int) -> int | None:
+    """Where the run in one direction that turns at line[i] began, when it has at most ``max_moves`` moves;
+    None if line[i] is no turning point (the run goes on, or it arrives by repetition) or the run is longer.
+    Reads line[i - max_moves - 1] .. line[i + 1]."""
+    if i == 0:
+        return None
+    d = _sign(line[i - 1], line[i])
+    if d == 0:
+        return None
+    if i + 1 < len(line) and _sign(line[i], line[i + 1]) == d:
+        return None  # the run goes on
+    start = i - 1
+    while start > 0 and i - start < max_moves and _sign(line[start - 1], line[start]) == d:
+        start -= 1
+    if start > 0 and _sign(line[start - 1], line[start]) == d:
+        return None  # a longer run spans a wider frame
+    return start
+
+
 @dataclass(frozen=True)
 class OutlineOptions:
     allow_resolved_diminished_fifth: bool = False  # a diminished fifth outline turned back inward by step passes
@@ -164,20 +183,10 @@ class OutlineOptions:
 )
 def outlined_tritone(ctx, i, opts):
     line = ctx.line
-    if i == 0:
-        return None
+    start = run_start(line, i, 4)  # five moves or more span more than a fifth
+    if start is None or i - start < 2:
+        return None  # no turning point, or a single leap: M101/M102
     d = _sign(line[i - 1], line[i])
-    if d == 0:
-        return None
-    if i + 1 < len(line) and _sign(line[i], line[i + 1]) == d:
-        return None  # the run goes on
-    start = i - 1
-    while start > 0 and i - start < 4 and _sign(line[start - 1], line[start]) == d:
-        start -= 1
-    if start > 0 and _sign(line[start - 1], line[start]) == d:
-        return None  # a run of five moves or more spans more than a fifth
-    if i - start < 2:
-        return None  # a single leap: M101/M102
     iv = step(line[start], line[i])
     if iv.simple_name in ("A4", "d5") and iv.number <= 5:
         if opts.allow_resolved_diminished_fifth and iv.quality == "d" and i + 1 < len(line):
@@ -289,13 +298,15 @@ class LeapCountOptions:
 
 @rule(
     code="M203", name="too-many-consecutive-leaps", message="too many leaps in a row",
-    species=WITH_CANTUS, severity=WARNING, scope="notes", reach=(MAX_LEAPS_CAP + 2, 0), weight=3,
+    species=WITH_CANTUS, severity=WARNING, scope="notes", reach=(MAX_LEAPS_CAP + 1, 0), weight=2,
     options=LeapCountOptions,
-    what="Flags a chain of more than two leaps in a row (option max_leaps), whatever their directions; the "
-         "chain is reported once, at the first leap too many.",
+    what="Flags a chain of more than two leaps in a row (option max_leaps), whatever their directions, at "
+         "every leap too many: a chain of n leaps is reported n - max_leaps times, so its cost grows with "
+         "its length (weight × (n - max_leaps)).",
     why="A line made of leaps has no melodic continuity; the style is basically stepwise with leaps as "
-        "contrast. Fux's bass lines do sometimes leap three or more times in a row near the cadence.",
-    wrong=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="D4 A4 F4 D4 G4 A4 C#5 D5", bars=(4,)),
+        "contrast, and each further leap in a chain makes it worse. Fux's bass lines do sometimes leap three "
+        "or more times in a row near the cadence.",
+    wrong=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="D4 A4 F4 D4 G4 A4 C#5 D5", bars=(4, 5)),
     right=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="D4 A4 F4 E4 G4 A4 C#5 D5"),
     source=f"{SALZER}; {JEPPESEN_MEL}.",
 )
@@ -306,8 +317,6 @@ def too_many_consecutive_leaps(ctx, i, opts):
         return None
     if not all(step(line[j - 1], line[j]).is_leap for j in range(i - k + 1, i + 1)):
         return None
-    if i - k >= 1 and step(line[i - k - 1], line[i - k]).is_leap:
-        return None  # already reported earlier in the chain
     notes = " ".join(a.pitch.pretty for a in line[i - k:i + 1])
     return Hit(line[i].start, f"{k} leaps in a row: {notes}")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from counterpoint.catalogue.base import ALL_SPECIES, WARNING, WITH_CANTUS, Example, Hit, rule
+from counterpoint.catalogue.helpers import restruck_tie
 from counterpoint.model.interval import Interval
 
 JEPPESEN_MEL = "Jeppesen, Counterpoint (1931), Part II, 'The Melodic Line'"
@@ -87,7 +88,7 @@ def range_too_narrow(ctx, i, opts):
     return Hit(line[0].start, f"the line {what}, {lo.pitch.pretty}–{hi.pitch.pretty}", end=line[-1].start)
 
 
-def _peak_groups(line):
+def peak_groups(line):
     """The attacks on the highest pitch, grouping immediate repetitions into one."""
     top = max(_height(a) for a in line)
     groups = []
@@ -112,7 +113,7 @@ def climax_not_unique(ctx, i, opts):
     line = ctx.line
     if not line:
         return
-    groups = _peak_groups(line)
+    groups = peak_groups(line)
     for a in groups[1:]:
         yield Hit(a.start, f"the peak {a.pitch.pretty} returns in bar {a.bar + 1} "
                            f"(first reached in bar {groups[0].bar + 1})")
@@ -172,17 +173,19 @@ def repeated_note(ctx, i, opts):
 
 @rule(
     code="M404", name="repeated-long-note", message="a note repeated straight away",
-    species=frozenset({0, 1, 4, 5}), severity=WARNING, scope="notes", reach=(1, 0), weight=2,
+    species=frozenset({0, 1, 4}), severity=WARNING, scope="notes", reach=(1, 0), weight=2,
     what="Flags a note struck again immediately in a cantus firmus, in first species, or (untied) in fourth "
-         "and fifth species.",
-    why="Repetition brings the line to a standstill. Fux tolerates it in first species (fig. 5, 13, 15, 23) "
-        "and in fifth species where a quarter note is repeated as the preparation of a tie (fig. 86a, 87a), so "
-        "it is a weighted preference there rather than a prohibition.",
+         "species. A half note restruck over the bar line where it could be tied is S106; fifth species "
+         "has its own rule, M406.",
+    why="Repetition brings the line to a standstill. Fux tolerates it in first species (fig. 5, 13, 15, 23), "
+        "so it is a weighted preference there rather than a prohibition.",
     wrong=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="A4 A4 G4 F4 E4 D5 C#5 D5", bars=(2,)),
     right=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="A4 F4 G4 F4 E4 D5 C#5 D5"),
     source=f"{FUX} Ch. 1 (figures 5, 13, 15); Jeppesen, Counterpoint (1931), Part II, first species; {SALZER}.",
 )
 def repeated_long_note(ctx, i, opts):
+    if restruck_tie(ctx, i):
+        return None  # S106
     return _repeat_hit(ctx, i)
 
 
@@ -224,7 +227,7 @@ def repeated_pattern(ctx, i, opts):
     return None
 
 
-def _oscillates(line, i) -> bool:
+def oscillates(line, i) -> bool:
     if i < 3:
         return False
     a, b, c, d = (x.pitch for x in line[i - 3:i + 1])
@@ -233,8 +236,9 @@ def _oscillates(line, i) -> bool:
 
 @rule(
     code="M403", name="oscillation", message="the line swings back and forth between two notes",
-    species=WITH_CANTUS, severity=WARNING, scope="notes", reach=(4, 0), weight=3,
-    what="Flags four notes alternating between two pitches (A B A B); a longer swing is reported once.",
+    species=WITH_CANTUS - {3}, severity=WARNING, scope="notes", reach=(4, 0), weight=3,
+    what="Flags four notes alternating between two pitches (A B A B); a longer swing is reported once. In "
+         "third species the swing in quarters is M405, whose cost grows with the swing.",
     why="Going back and forth between two notes makes the line mark time without direction.",
     wrong=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="A4 A4 G4 A4 G4 D5 C#5 D5", bars=(5,)),
     right=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="A4 A4 G4 A4 B4 D5 C#5 D5"),
@@ -242,7 +246,7 @@ def _oscillates(line, i) -> bool:
 )
 def oscillation(ctx, i, opts):
     line = ctx.line
-    if _oscillates(line, i) and not _oscillates(line, i - 1):
+    if oscillates(line, i) and not oscillates(line, i - 1):
         notes = " ".join(a.pitch.pretty for a in line[i - 3:i + 1])
         return Hit(line[i].start, f"{notes} swings between two notes")
     return None

@@ -7,15 +7,18 @@ from counterpoint.catalogue import (
     cantus,
     dissonance,
     harmonic,
+    idioms,
     melodic,
     melodic_shape,
     motion,
     rhythm,
     suspension,
+    voice_idioms,
 )
 from counterpoint.catalogue.base import Rule
 
-FAMILY_MODULES = (melodic, melodic_shape, harmonic, motion, dissonance, suspension, cadence, rhythm, cantus)
+FAMILY_MODULES = (melodic, melodic_shape, harmonic, motion, dissonance, suspension, cadence, rhythm, cantus, idioms,
+                  voice_idioms)
 
 RULES: tuple[Rule, ...] = tuple(sorted((r for m in FAMILY_MODULES for r in m.RULES), key=lambda r: r.code))
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
