@@ -25,6 +25,7 @@ from counterpoint.generator.rhythm import resample_bars
 from counterpoint.generator.solution import Solution
 
 NEIGHBOURS = 8  # legal re-solutions of a window enumerated per step
+DESCENTS = 4  # independent descents per step, each taking NEIGHBOURS / DESCENTS lines
 SCREENED = 4  # of those, the cheapest by penalty (plus one at random) go to the ranker
 WINDOW_CALLS = 3_000  # constraint calls one window's re-solve may spend
 STALE_STEPS = 50  # steps without a better leader before the search has converged
@@ -112,30 +113,35 @@ class Optimiser:
             soft = search.soft(rhythm)
             free = self._window(parent, model)
             before = parent.line.found
-        domains = []
-        for k in free:  # near the parent's pitch first, with noise: most far-off pitches break a melodic rule
-            here = values[k].diatonic
-            domains.append(sorted(search.pitches, key=lambda p: abs(p.diatonic - here) + rng.random() * 3.0))
-        model.budget = model.calls + WINDOW_CALLS
-        found: list[tuple[float, tuple]] = []
+        found: list[tuple[float, tuple, list]] = []
         seen = {tuple(map(id, values))}
-        try:
-            for sol in model.subproblem(values, free, domains, deadline).getSolutionIter():
-                new = tuple(sol.get(k, v) for k, v in enumerate(values))
-                key = tuple(map(id, new))
-                if key in seen or not model.whole_ok(new):
-                    continue
-                seen.add(key)
-                if before is None:
-                    hits = soft.evaluate(new)
-                else:
-                    hits = soft.update(before, new, [k for k in free if new[k] is not values[k]])
-                found.append((soft.penalty(hits), new, hits))
-                if len(found) >= NEIGHBOURS:
-                    break
-        except SearchTimeout:
-            if time.monotonic() >= deadline:
-                raise
+        # Several short descents, each with its own random order, rather than one long enumeration:
+        # depth-first enumeration varies only the last free notes, restarts vary them all.
+        for _ in range(DESCENTS):
+            domains = []
+            for k in free:  # near the parent's pitch first, with noise: most far-off pitches break a melodic rule
+                here = values[k].diatonic
+                domains.append(sorted(search.pitches, key=lambda p: abs(p.diatonic - here) + rng.random() * 3.0))
+            model.budget = model.calls + WINDOW_CALLS // DESCENTS
+            taken = 0
+            try:
+                for sol in model.subproblem(values, free, domains, deadline).getSolutionIter():
+                    new = tuple(sol.get(k, v) for k, v in enumerate(values))
+                    key = tuple(map(id, new))
+                    if key in seen or not model.whole_ok(new):
+                        continue
+                    seen.add(key)
+                    if before is None:
+                        hits = soft.evaluate(new)
+                    else:
+                        hits = soft.update(before, new, [k for k in free if new[k] is not values[k]])
+                    found.append((soft.penalty(hits), new, hits))
+                    taken += 1
+                    if taken >= NEIGHBOURS // DESCENTS:
+                        break
+            except SearchTimeout:
+                if time.monotonic() >= deadline:
+                    raise
         if not found:
             return []
         found.sort(key=lambda x: x[0])
