@@ -24,7 +24,8 @@ def measure(job: tuple[str, bool, float]) -> dict:
     from counterpoint.analysis import idiom_stats
     from counterpoint.catalogue.engine import check_exercise
     from counterpoint.catalogue.rulebook import load_rulebook
-    from counterpoint.generator import Solution, cantus_exercise, default_rank, generate
+    from counterpoint.generator import Solution, cantus_exercise
+    from counterpoint.ranking import default_rank, generate
     from tests.support import load_fux
 
     file, critic, limit = job

@@ -67,7 +67,7 @@ def worker() -> None:
 
     jobs = json.load(sys.stdin)
     from counterpoint.errors import NoSolutionError
-    from counterpoint.generator import generate
+    from counterpoint.ranking import generate
 
     rss_import = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     generate(CLI_CF, species=jobs[0]["species"], n=1, pool_size=1, seed=0)  # warm-up: rulebook load, lazy imports

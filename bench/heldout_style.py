@@ -29,7 +29,7 @@ def measure(job: tuple[dict, int, bool, float]) -> dict:
     from counterpoint.analysis import idiom_stats
     from counterpoint.catalogue.context import Context
     from counterpoint.errors import NoSolutionError
-    from counterpoint.generator import generate
+    from counterpoint.ranking import generate
 
     cf, species, above, limit = job
     row = {"cf": cf["name"], "species": species, "above": above}

@@ -17,7 +17,8 @@ CHECKPOINTS = (0.25, 0.5, 1, 2, 5, 10, 20)
 
 
 def main() -> None:
-    from counterpoint.generator import cantus_exercise, generate
+    from counterpoint.generator import cantus_exercise
+    from counterpoint.ranking import generate
     from tests.support import fux_figures, load_fux
 
     ap = argparse.ArgumentParser()

@@ -13,7 +13,8 @@ from counterpoint.catalogue.engine import Report, Violation
 from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
 from counterpoint.errors import CounterpointError, InputError, NoSolutionError, RulebookError
 from counterpoint.filling import fill
-from counterpoint.generator import Solution, generate
+from counterpoint.generator import Solution
+from counterpoint.ranking import generate
 from counterpoint.model.build import from_text
 from counterpoint.model.exercise import Exercise, Note
 from counterpoint.model.interval import Interval

@@ -68,7 +68,7 @@ def fill(worksheet, out=None, species: int | None = None, answer_key: bool = Fal
     the rules in conflict) when an exercise has no solution.
     """
     from counterpoint.catalogue.rulebook import load_rulebook
-    from counterpoint.generator import generate
+    from counterpoint.ranking import generate
 
     if n < 1:
         raise InputError("n must be at least 1.")

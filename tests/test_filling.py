@@ -283,7 +283,7 @@ def test_not_a_score(tmp_path):
 
 def test_no_solution_names_the_exercise_and_the_rules(tmp_path):
     src = worksheet(tmp_path / "w.musicxml", staff("Species 1", rests(5)), staff("CF", ["D4"] * 5))
-    with pytest.raises(NoSolutionError, match=r"exercise 1 \(bars 1-5\): no first species line .* rulebook fux"):
+    with pytest.raises(NoSolutionError, match=r"exercise 1 \(bars 1-5\): the cantus firmus itself breaks F103"):
         fill(src, time_limit=1)
 
 

@@ -31,7 +31,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from counterpoint.generator import generate
+    from counterpoint.ranking import generate
 
     if not args.cf and not args.input:
         raise InputError("give the cantus firmus with --cf \"D4 F4 ...\" or --input FILE.")

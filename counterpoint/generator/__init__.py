@@ -25,7 +25,7 @@ from counterpoint.model.exercise import SPECIES_NAMES, Exercise
 from counterpoint.model.mode import Mode
 from counterpoint.model.notation import parse_notes
 
-__all__ = ["generate", "Solution", "GenerateResult", "penalty_rank", "default_rank"]
+__all__ = ["generate", "Solution", "GenerateResult", "Ranker", "penalty_rank"]
 
 
 class GenerateResult(list):
@@ -58,8 +58,7 @@ MIN_TIME_LIMIT = 0.05  # seconds: below this not even the construction of one li
 def generate(cf, species: int = 1, position: str = "above", rules: str | Path | Rulebook = "fux", n: int = 10,
              seed: int | None = None, time_limit: float = 5.0, *, mode: str | Mode | None = None,
              voice_range: str | None = None, rank: Ranker | None = None, min_diff: int | None = None,
-             pool_size: int | None = None, progress=None, critic: bool = True,
-             effort: int = MAX_STEPS) -> GenerateResult:
+             pool_size: int | None = None, progress=None, effort: int = MAX_STEPS) -> GenerateResult:
     """Generate up to ``n`` counterpoints, best first, each passing every hard rule of the rulebook.
 
     The search first constructs a pool of legal lines, then improves them against the whole objective
@@ -71,9 +70,8 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     Raises :class:`NoSolutionError` (naming the rules in conflict) when no line exists or the cantus
     firmus itself breaks a rule, and :class:`InputError` for unusable input.
 
-    Ranking: ``rank`` (a function from a list of solutions to their costs, lower first) if given; else
-    the rule penalty blended with the critic when ``critic`` is true and a critic model is installed
-    (see :func:`counterpoint.critic.scoring.blended_rank`); else the rule penalty alone.
+    Ranking: ``rank``, a function from a list of solutions to their costs (lower first); by default the
+    rule penalty alone. :func:`counterpoint.generate` (``counterpoint.ranking``) adds the critic.
     """
     _validate(species, position, n, seed, time_limit, mode, effort, min_diff, pool_size)
     base = cantus_exercise(cf, mode)
@@ -93,10 +91,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     deadline = time.monotonic() + time_limit
     min_diff = max(2, (base.n_bars + 2) // 4) if min_diff is None else min_diff
     pool_size = max(30, 3 * n) if pool_size is None else pool_size
-    notes = []
-    if rank is None:
-        rank, why = default_rank(critic)
-        notes += [why] if why else []
+    rank = penalty_rank if rank is None else rank
     try:
         found = search.run(n, deadline, rank, min_diff, pool_size, progress, max_steps=effort)
     except _Impossible as exc:
@@ -106,22 +101,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
                               "allow more time with --time-limit.")
     result = GenerateResult(found)
     result.stats = search.stats
-    result.stats.notes[:0] = notes
     return result
-
-
-def default_rank(critic: bool = True) -> tuple[Ranker, str]:
-    """The ranking generate() uses, and a note when the critic was asked for but cannot be had."""
-    if critic:
-        from counterpoint.critic.model import CriticModelError
-
-        try:
-            from counterpoint.critic.scoring import blended_rank, cached_model
-
-            return blended_rank(cached_model()), ""
-        except CriticModelError as exc:
-            return penalty_rank, f"ranked by rules alone: {exc}"
-    return penalty_rank, ""
 
 
 def _validate(species, position, n, seed, time_limit, mode, effort, min_diff, pool_size) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from counterpoint.catalogue.engine import Report
@@ -17,6 +18,7 @@ class Solution:
     score: float = 0.0  # the ranking's cost: lower ranks higher
     parts: dict[str, float] = field(default_factory=dict)  # named parts of the score (e.g. penalty, critic)
     line: object = field(default=None, repr=False, compare=False)  # the search's own handle on the line
+    reasons_from: Callable[[], list[dict]] | None = field(default=None, repr=False, compare=False)  # set by a critic ranking
 
     @property
     def notes(self) -> str:
@@ -44,11 +46,7 @@ class Solution:
 
     def critic_reasons(self) -> list[dict]:
         """The critic's main reasons for this line (empty when it was ranked without the critic)."""
-        if "critic" not in self.parts:
-            return []
-        from counterpoint.critic import score
-
-        return score(self).reasons
+        return self.reasons_from() if self.reasons_from is not None else []
 
     def explain(self) -> dict:
         """Why it ranks here: its cost, the preferences it breaks (by rule and place), the critic's reasons."""

@@ -11,7 +11,8 @@ from counterpoint import check
 from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import load_rulebook
 from counterpoint.errors import NoSolutionError
-from counterpoint.generator import cantus_exercise, generate
+from counterpoint.generator import cantus_exercise
+from counterpoint.ranking import generate
 from counterpoint.generator.domain import default_range
 from counterpoint.generator.search import Search, penalty_rank
 

@@ -6,7 +6,7 @@ import pytest
 
 from counterpoint import check, from_text
 from counterpoint.cli.main import main
-from counterpoint.generator import generate
+from counterpoint.ranking import generate
 from counterpoint.io.engrave import to_svg
 
 CF = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"

@@ -1,0 +1,52 @@
+"""The generator's search with the critic's taste: ``counterpoint.generate``.
+
+The generator (:mod:`counterpoint.generator`) knows nothing of the critic, and the critic trains on the
+generator's lines; this module, above both, joins them: by default a line's cost is its rule penalty
+blended with the critic's doubt (:func:`counterpoint.critic.scoring.blended_rank`).
+"""
+
+from __future__ import annotations
+
+from counterpoint.generator import GenerateResult, Ranker, penalty_rank
+from counterpoint.generator import generate as _generate
+
+
+def default_rank(critic: bool = True) -> tuple[Ranker, str]:
+    """The ranking generate() uses, and a note when the critic was asked for but cannot be had."""
+    if not critic:
+        return penalty_rank, ""
+    from counterpoint.critic.model import CriticModelError
+
+    try:
+        from counterpoint.critic.scoring import blended_rank, cached_model, score
+
+        model = cached_model()
+    except CriticModelError as exc:
+        return penalty_rank, f"ranked by rules alone: {exc}"
+    blended = blended_rank(model)
+
+    def rank(solutions) -> list[float]:
+        costs = blended(solutions)
+        for sol in solutions:
+            sol.reasons_from = lambda s=sol: score(s, model).reasons
+        return costs
+
+    rank.__doc__ = blended.__doc__
+    return rank, ""
+
+
+def generate(cf, species: int = 1, position: str = "above", rules="fux", n: int = 10, seed: int | None = None,
+             time_limit: float = 5.0, *, critic: bool = True, rank: Ranker | None = None, **options) -> GenerateResult:
+    """:func:`counterpoint.generator.generate`, ranked by rules and the critic unless ``critic`` is false.
+
+    >>> best = generate("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=1, n=2, seed=1, effort=10)
+    >>> len(best), all(s.report.ok for s in best), "critic" in best[0].parts
+    (2, True, True)
+    """
+    why = ""
+    if rank is None:
+        rank, why = default_rank(critic)
+    result = _generate(cf, species, position, rules, n, seed, time_limit, rank=rank, **options)
+    if why:
+        result.stats.notes.insert(0, why)
+    return result
