@@ -14,6 +14,7 @@ from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
 from counterpoint.errors import CounterpointError, InputError, NoSolutionError, RulebookError
 from counterpoint.filling import fill
 from counterpoint.generator import Solution, generate
+import counterpoint.io  # noqa: F401,E402  registers the music21 converters with the model (model never imports io)
 from counterpoint.model.build import from_text
 from counterpoint.model.exercise import Exercise, Note
 from counterpoint.model.interval import Interval

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from counterpoint.errors import InputError, NoSolutionError
 from counterpoint.model.exercise import SPECIES_NAMES, TICKS_PER_QUARTER
+from counterpoint.scorefile import parse_file, pitch_to_m21 as _m21_pitch
 from counterpoint.worksheet import Task, read_worksheet
 
 OUT_SUFFIXES = {".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "mxl"}
@@ -78,8 +79,6 @@ def fill(worksheet, out=None, species: int | None = None, answer_key: bool = Fal
     out_path = _check_out(out, source, force) if out is not None else None
     book = load_rulebook(rules)
     if source is not None:
-        from counterpoint.io.m21 import parse_file
-
         score = parse_file(source)
     else:
         score = worksheet
@@ -161,8 +160,6 @@ def _pad(cp_part, cf_part) -> list:
 def _put_line(measures: list, task: Task, cp_notes) -> None:
     """Replace the rests of the task's bars on the empty staff with the counterpoint (or with whole-bar rests)."""
     from music21 import note, tie
-
-    from counterpoint.io.m21 import _m21_pitch
 
     bar = task.cantus.bar_ticks
     pieces = _pieces(cp_notes, bar)

@@ -28,6 +28,7 @@ from fractions import Fraction
 from counterpoint.errors import InputError
 from counterpoint.model.build import assemble
 from counterpoint.model.exercise import TICKS_PER_QUARTER, Exercise, Note
+from counterpoint.scorefile import pitch_from_m21 as _pitch
 
 SEPARATING_BARLINES = {"double", "final", "heavy", "heavy-heavy", "heavy-light", "light-light", "light-heavy"}
 _NUMBER = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "one": 1, "two": 2,
@@ -197,12 +198,6 @@ def _cantus(cf: _Part, first: int, stop: int, title: str) -> Exercise:
     if ks is None:  # no key change here: the signature in force
         ks = cf.measures[first].getContextByClass(key.KeySignature)
     return assemble(tuple(notes), species=0, signature=None if ks is None else ks.sharps, title=title)
-
-
-def _pitch(p):
-    from counterpoint.io.m21 import _pitch as read_pitch
-
-    return read_pitch(p)
 
 
 def _number(measures, i: int) -> int:

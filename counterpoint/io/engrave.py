@@ -1,35 +1,82 @@
-"""Engraving: an exercise as SVG through verovio (from MusicXML made with spelled pitches), and as PNG or
-PDF through cairosvg. Both are imported only when a picture is asked for."""
+"""Engraving: an exercise, a marked report or a whole worksheet as SVG through verovio (from MusicXML made with
+spelled pitches), and as PNG or PDF through cairosvg. Both are imported only when a picture is asked for.
+
+A marked report shows each violation's code above its place, the interval figures between the staves, and
+below the music a numbered list of the violations with their messages. A title is written above the music.
+"""
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from counterpoint.errors import InputError
 
-_OPTIONS = {"adjustPageHeight": True, "scale": 40, "pageWidth": 2100, "pageMarginLeft": 120, "header": "none",
-            "footer": "none", "breaks": "auto"}
+PICTURE_SUFFIXES = (".svg", ".png", ".pdf")
+_OPTIONS = {"adjustPageHeight": True, "scale": 40, "pageWidth": 2100, "pageHeight": 60000, "pageMarginLeft": 120,
+            "header": "none", "footer": "none", "breaks": "auto"}
+_TITLE_H, _LINE_H, _FONT = 56, 26, "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\""
 
 
-def to_svg(exercise, annotate: bool = False, report=None) -> str:
-    """The exercise engraved as one SVG page (the first, if it needs more); with ``report``, violations marked."""
+def score_to_svg(score, title: str = "", lines: list[tuple[str, str]] = ()) -> str:
+    """A music21 Score engraved as one SVG page, with ``title`` above and ``lines`` ((text, colour)) below."""
     import verovio
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
-    score = report.to_music21() if report is not None else exercise.to_music21()
     xml = GeneralObjectExporter(score).parse().decode("utf-8")
     tk = verovio.toolkit()
     tk.setOptions(_OPTIONS)
     if not tk.loadData(xml):
         raise InputError("the score could not be engraved.")
-    return tk.renderToSVG(1)
+    music = tk.renderToSVG(1)
+    if not title and not lines:
+        return music
+    return _compose(music, title, list(lines))
 
 
-def write_picture(exercise, path: str | Path) -> Path:
-    """Write .svg, .png or .pdf."""
+def _compose(music: str, title: str, lines: list[tuple[str, str]]) -> str:
+    """Wrap verovio's page in a taller SVG with a title above and text lines below."""
+    import re
+
+    head = re.match(r"<svg[^>]*>", music).group(0)
+    width = float(re.search(r'width="([\d.]+)px"', head).group(1))
+    height = float(re.search(r'height="([\d.]+)px"', head).group(1))
+    top = _TITLE_H if title else 0
+    total = top + height + (len(lines) * _LINE_H + 20 if lines else 0)
+    inner = music.replace(head, head.replace("<svg ", f'<svg x="0" y="{top}" ', 1), 1)
+    out = [f'<svg width="{width:g}px" height="{total:g}px" version="1.1" xmlns="http://www.w3.org/2000/svg" '
+           f'xmlns:xlink="http://www.w3.org/1999/xlink">',
+           f'<rect width="100%" height="100%" fill="white"/>']
+    if title:
+        out.append(f'<text x="{width / 2:g}" y="38" text-anchor="middle" font-size="26" {_FONT}>{escape(title)}</text>')
+    out.append(inner)
+    for k, (text, colour) in enumerate(lines):
+        y = top + height + 10 + (k + 1) * _LINE_H
+        out.append(f'<text x="40" y="{y:g}" font-size="17" fill="{colour}" {_FONT}>{escape(text)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def to_svg(exercise, annotate: bool = False, report=None, title: str | None = None) -> str:
+    """The exercise engraved as one SVG page; with ``report``, violations marked and listed, intervals figured."""
+    from counterpoint.io.m21 import exercise_to_score, report_to_score
+
+    if report is None:
+        return score_to_svg(exercise_to_score(exercise), title or "")
+    lines = [(f"{v.place}  {v.code} {v.name}: {v.message}" + ("" if v.severity == "error" else "  (warning)"),
+              "#c00000" if v.severity == "error" else "#b36b00") for v in report.violations]
+    e, w = len(report.errors), len(report.warnings)
+    lines.append((f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}", "black"))
+    heading = title if title is not None else (report.exercise.title or report.exercise.describe)
+    return score_to_svg(report_to_score(report), heading, lines)
+
+
+def write_svg_picture(svg: str, path: str | Path) -> Path:
+    """Write an SVG text as .svg, .png or .pdf (PNG and PDF need cairosvg and the system's cairo library)."""
     path = Path(path)
-    svg = to_svg(exercise)
     suffix = path.suffix.lower()
+    if suffix not in PICTURE_SUFFIXES:
+        raise InputError(f"cannot engrave to {path.name}; use .svg, .png or .pdf.")
     if suffix == ".svg":
         path.write_text(svg, encoding="utf-8")
         return path
@@ -39,8 +86,22 @@ def write_picture(exercise, path: str | Path) -> Path:
         raise InputError(f"cannot write {path.name}: PNG and PDF need the cairo library ({exc}); write .svg instead.") from None
     if suffix == ".png":
         cairosvg.svg2png(bytestring=svg.encode(), write_to=str(path), output_width=1600, background_color="white")
-    elif suffix == ".pdf":
-        cairosvg.svg2pdf(bytestring=svg.encode(), write_to=str(path))
     else:
-        raise InputError(f"cannot engrave to {path.name}; use .svg, .png or .pdf.")
+        cairosvg.svg2pdf(bytestring=svg.encode(), write_to=str(path))
     return path
+
+
+def write_picture(exercise, path: str | Path, report=None, title: str | None = None) -> Path:
+    """Write .svg, .png or .pdf of an exercise, or of a marked report."""
+    if Path(path).suffix.lower() not in PICTURE_SUFFIXES:
+        raise InputError(f"cannot engrave to {Path(path).name}; use .svg, .png or .pdf.")
+    return write_svg_picture(to_svg(exercise, report=report, title=title), path)
+
+
+def _register() -> None:
+    from counterpoint.model.exercise import register_edge
+
+    register_edge("to_svg", to_svg)
+
+
+_register()

@@ -13,48 +13,11 @@ from counterpoint.errors import InputError
 from counterpoint.model.build import assemble, mean_height
 from counterpoint.model.exercise import TICKS_PER_QUARTER, Exercise, Note
 from counterpoint.model.pitch import STEPS, Pitch
+from counterpoint.scorefile import SUFFIXES, parse_file, pitch_from_m21 as _pitch, pitch_to_m21 as _m21_pitch  # noqa: F401
 
-SUFFIXES = {".musicxml", ".xml", ".mxl", ".krn", ".abc"}
 _CF_WORDS = re.compile(r"\b(cantus|c\.\s?f\.|cf)\b", re.IGNORECASE)
 _CF_POSITION = re.compile(r"cantus\s+firmus\s*(?::|&colon;)\s*(lower|upper)", re.IGNORECASE)
-_ABC_VOICE = re.compile(r"^V:\s*\d\S*(.*)$", re.MULTILINE)
 _SPECIES_LABEL = re.compile(r"species\s*(?::|&colon;)?\s*([1-5])\b|\b([1-5])(?:st|nd|rd|th)\s+species", re.IGNORECASE)
-
-
-def parse_file(path: str | Path):
-    """Parse a score file with music21, turning every failure into one sentence."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path} does not exist.")
-    if path.is_dir():
-        raise InputError(f"{path} is a folder, not a score.")
-    if path.suffix.lower() not in SUFFIXES:
-        raise InputError(f"{path.name} is not a score this tool reads; use MusicXML (.musicxml, .xml, .mxl), kern (.krn) or ABC (.abc).")
-    if path.stat().st_size == 0:
-        raise InputError(f"{path.name} is empty.")
-    from music21 import converter
-
-    try:
-        score = converter.parse(str(path), forceSource=True)
-    except Exception as exc:  # music21 raises many unrelated types for unreadable input
-        reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path.name} could not be read as music ({reason}).") from None
-    if path.suffix.lower() == ".abc":
-        _name_abc_voices(score, path.read_text(encoding="utf-8", errors="replace"))
-    return score
-
-
-def _name_abc_voices(score, text: str) -> None:
-    """Give each part the name="..." of its V: line, which music21 drops (it makes one part per V: line)."""
-    names = []
-    for m in _ABC_VOICE.finditer(text):
-        name = re.search(r'\b(?:name|nm)="([^"]*)"', m.group(1))
-        names.append(name.group(1) if name else "")
-    parts = list(score.parts)
-    if len(names) == len(parts):
-        for part, name in zip(parts, names):
-            if name and not part.partName:
-                part.partName = name
 
 
 def load_exercise(path: str | Path, **overrides) -> Exercise:
@@ -119,13 +82,6 @@ def _ticks(ql, label: str) -> int:
     if value.denominator != 1:
         raise InputError(f"the {label} has a rhythm finer than a sixteenth note, which species counterpoint does not use.")
     return int(value)
-
-
-def _pitch(p) -> Pitch:
-    alter = int(p.alter) if p.accidental is not None else 0
-    if alter != p.alter:
-        raise InputError(f"{p.nameWithOctave} is a microtone; only whole semitone accidentals are supported.")
-    return Pitch(p.octave if p.octave is not None else 4, STEPS.index(p.step), alter)
 
 
 def exercise_from_score(score, *, species: int | None = None, cf_voice: str | None = None,
@@ -212,13 +168,6 @@ def _is_uniform(notes: list[Note]) -> bool:
 
 # -- writing ----------------------------------------------------------------------------------------
 
-def _m21_pitch(p: Pitch):
-    from music21 import pitch as m21pitch
-
-    acc = {0: "", 1: "#", 2: "##", -1: "-", -2: "--"}[p.alter]
-    return m21pitch.Pitch(f"{STEPS[p.step]}{acc}{p.octave}")
-
-
 def _m21_part(notes, name: str, ex: Exercise):
     from music21 import clef, key, meter, note, stream, tie
 
@@ -245,10 +194,26 @@ def _m21_part(notes, name: str, ex: Exercise):
             prev_tie = n.tie
         part.append(el)
     if pitches:
-        part.insert(0, clef.bestClef(part, recurse=True))
+        part.insert(0, register_clef([n.pitch for n in notes if n.pitch is not None]))
     part.makeMeasures(inPlace=True)
     part.makeTies(inPlace=True)
     return part
+
+
+# Each clef's bottom and top staff line as diatonic numbers (C4 is 28), in order of preference.
+_CLEFS = {"treble": (30, 38), "bass": (18, 26), "tenor": (22, 30), "alto": (24, 32)}
+
+
+def register_clef(pitches):
+    """The clef that needs the fewest ledger lines for these pitches (treble, then bass, on a tie)."""
+    from music21 import clef
+
+    def ledgers(bounds):
+        low, high = bounds
+        return sum(max(0, (low - p.diatonic) // 2) + max(0, (p.diatonic - high) // 2) for p in pitches)
+
+    name = min(_CLEFS, key=lambda c: (ledgers(_CLEFS[c]), list(_CLEFS).index(c)))
+    return {"treble": clef.TrebleClef, "bass": clef.BassClef, "tenor": clef.TenorClef, "alto": clef.AltoClef}[name]()
 
 
 def exercise_to_score(ex: Exercise):
@@ -276,3 +241,61 @@ def write_exercise(ex: Exercise, path: str | Path) -> Path:
         raise InputError(f"cannot write {path.name}; use .musicxml, .xml, .mxl or .mid.")
     exercise_to_score(ex).write(fmt, fp=str(path))
     return path
+
+
+def report_to_score(report, messages: bool = False):
+    """The exercise as a Score with each violation's code written above its place (with ``messages``, the
+    code, name and message) and the interval of every counterpoint note over the cantus firmus written as a
+    figure under the upper staff: the marked exercise a teacher hands back."""
+    from music21 import expressions
+
+    ex = report.exercise
+    score = exercise_to_score(ex)
+    upper = score.parts[0]
+    bar_ql = ex.bar_ticks / TICKS_PER_QUARTER
+    for v in report.violations:
+        text = expressions.TextExpression(f"{v.code} {v.name}: {v.message}" if messages else v.code)
+        text.style.color = "red" if v.severity == "error" else "orange"
+        text.placement = "above"
+        offset = (v.bar - 1) * bar_ql + (v.beat - 1)
+        measure = upper.measure(v.bar)
+        if measure is not None:
+            measure.insert(offset - measure.offset, text)
+    if not ex.is_cantus_only:
+        _figure_intervals(ex, upper)
+    return score
+
+
+def interval_figures(ex: Exercise) -> list[tuple[int, int]]:
+    """(tick, interval number) wherever either voice strikes a note: 8 for an octave, 10 for a tenth."""
+    from counterpoint.model.interval import Interval
+
+    def sounding(notes, t):
+        return next((n.pitch for n in notes if n.start <= t < n.end and n.pitch is not None), None)
+
+    upper, lower = (ex.cp, ex.cf) if ex.cp_above else (ex.cf, ex.cp)
+    out = []
+    for t in sorted({n.start for n in (*ex.cp, *ex.cf) if n.pitch is not None}):
+        hi, lo = sounding(upper, t), sounding(lower, t)
+        if hi is not None and lo is not None:
+            out.append((t, abs(Interval.between(lo, hi).steps) + 1))
+    return out
+
+
+def _figure_intervals(ex: Exercise, upper_part) -> None:
+    figures = dict(interval_figures(ex))
+    for el in upper_part.recurse().notes:
+        tick = int(Fraction(el.getOffsetInHierarchy(upper_part)) * TICKS_PER_QUARTER)
+        if tick in figures:
+            el.addLyric(str(figures[tick]))
+
+
+def _register() -> None:
+    from counterpoint.model.exercise import register_edge
+
+    register_edge("exercise_to_score", exercise_to_score)
+    register_edge("exercise_from_score", exercise_from_score)
+    register_edge("report_to_score", report_to_score)
+
+
+_register()
