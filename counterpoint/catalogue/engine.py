@@ -50,6 +50,7 @@ class Report:
     rulebook: str
     violations: list[Violation] = field(default_factory=list)
     path: str = ""
+    where: str = ""  # which exercise of a file holding several: "bars 12–22" ("" for a file with one)
 
     @property
     def errors(self) -> list[Violation]:
@@ -80,8 +81,10 @@ class Report:
         ex = self.exercise
         return {
             "path": self.path,
+            "where": self.where,
             "rulebook": self.rulebook,
-            "exercise": {"species": ex.species, "position": ex.position, "mode": ex.mode.label, "bars": ex.n_bars},
+            "exercise": {"species": ex.species, "position": ex.position, "mode": ex.mode.label, "bars": ex.n_bars,
+                         "inferred": list(ex.inferred)},
             "violations": [v.to_dict() for v in self.violations],
             "summary": {"errors": len(self.errors), "warnings": len(self.warnings), "penalty": self.penalty},
         }

@@ -42,17 +42,19 @@ def _compose(music: str, title: str, lines: list[tuple[str, str]]) -> str:
     width = float(re.search(r'width="([\d.]+)px"', head).group(1))
     height = float(re.search(r'height="([\d.]+)px"', head).group(1))
     top = _TITLE_H if title else 0
+    longest = max([len(title) * 11] + [len(t) * 9 for t, _ in lines])  # roughly, in px at these font sizes
+    width = max(width, longest + 80)
     total = top + height + (len(lines) * _LINE_H + 20 if lines else 0)
     inner = music.replace(head, head.replace("<svg ", f'<svg x="0" y="{top}" ', 1), 1)
     out = [f'<svg width="{width:g}px" height="{total:g}px" version="1.1" xmlns="http://www.w3.org/2000/svg" '
            f'xmlns:xlink="http://www.w3.org/1999/xlink">',
            f'<rect width="100%" height="100%" fill="white"/>']
     if title:
-        out.append(f'<text x="{width / 2:g}" y="38" text-anchor="middle" font-size="26" {_FONT}>{escape(title)}</text>')
+        out.append(f'<text x="40" y="36" font-size="20" font-weight="bold" {_FONT}>{escape(title)}</text>')
     out.append(inner)
     for k, (text, colour) in enumerate(lines):
         y = top + height + 10 + (k + 1) * _LINE_H
-        out.append(f'<text x="40" y="{y:g}" font-size="17" fill="{colour}" {_FONT}>{escape(text)}</text>')
+        out.append(f'<text x="40" y="{y:g}" font-size="16" fill="{colour}" {_FONT}>{escape(text)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -69,6 +71,31 @@ def to_svg(exercise, annotate: bool = False, report=None, title: str | None = No
     lines.append((f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}", "black"))
     heading = title if title is not None else (report.exercise.title or report.exercise.describe)
     return score_to_svg(report_to_score(report), heading, lines)
+
+
+def report_title(report) -> str:
+    """'homework.musicxml, bars 12–22: first species, counterpoint above the cantus firmus, D dorian'."""
+    name = Path(report.path).name if report.path else (report.exercise.title or "")
+    head = ", ".join(t for t in (name, report.where) if t)
+    return f"{head}: {report.exercise.describe}" if head else report.exercise.describe
+
+
+def reports_to_svg(reports) -> str:
+    """Marked reports engraved one under another on one SVG page, each with its title and its list."""
+    import re
+
+    pages = [to_svg(r.exercise, report=r, title=report_title(r)) for r in reports]
+    if len(pages) == 1:
+        return pages[0]
+    sizes = [tuple(float(x) for x in re.search(r'width="([\d.]+)px" height="([\d.]+)px"', p).groups()) for p in pages]
+    width, y = max(w for w, _ in sizes), 0.0
+    out = [f'<svg width="{width:g}px" height="{sum(h for _, h in sizes):g}px" version="1.1" '
+           f'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">']
+    for page, (_, h) in zip(pages, sizes):
+        out.append(page.replace("<svg ", f'<svg x="0" y="{y:g}" ', 1))
+        y += h
+    out.append("</svg>")
+    return "\n".join(out)
 
 
 def write_svg_picture(svg: str, path: str | Path) -> Path:

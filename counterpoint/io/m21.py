@@ -13,11 +13,11 @@ from counterpoint.errors import InputError
 from counterpoint.model.build import assemble, mean_height
 from counterpoint.model.exercise import TICKS_PER_QUARTER, Exercise, Note
 from counterpoint.model.pitch import STEPS, Pitch
+from counterpoint.worksheet import SEPARATING_BARLINES as _SEPARATING, species_from_text
 from counterpoint.scorefile import SUFFIXES, parse_file, pitch_from_m21 as _pitch, pitch_to_m21 as _m21_pitch  # noqa: F401
 
 _CF_WORDS = re.compile(r"\b(cantus|c\.\s?f\.|cf)\b", re.IGNORECASE)
 _CF_POSITION = re.compile(r"cantus\s+firmus\s*(?::|&colon;)\s*(lower|upper)", re.IGNORECASE)
-_SPECIES_LABEL = re.compile(r"species\s*(?::|&colon;)?\s*([1-5])\b|\b([1-5])(?:st|nd|rd|th)\s+species", re.IGNORECASE)
 
 
 def load_exercise(path: str | Path, **overrides) -> Exercise:
@@ -25,6 +25,95 @@ def load_exercise(path: str | Path, **overrides) -> Exercise:
     score = parse_file(path)
     overrides.setdefault("title", Path(path).stem)
     return exercise_from_score(score, **overrides)
+
+
+def load_exercises(path: str | Path, **overrides) -> list[tuple[str, Exercise]]:
+    """Every exercise in a file, as ("bars 12-22", Exercise) pairs in score order ("" when the file holds one).
+
+    A file holds several exercises when its bars fall into sections: a double or final barline on any staff
+    ends one, and bars where every staff of a score of two or more rests lie between two (the files ``fill`` writes, and Fux's combined
+    files, where the cantus firmus may change staff from one exercise to the next). Each section is read as
+    its own two-voice exercise, its labels read from its own bars; ``overrides`` apply to every one.
+    """
+    score = parse_file(path)
+    overrides.setdefault("title", Path(path).stem)
+    return exercises_from_score(score, **overrides)
+
+
+def exercises_from_score(score, **overrides) -> list[tuple[str, Exercise]]:
+    from music21 import stream
+
+    sections = _sections(score) if isinstance(score, stream.Score) else []
+    if len(sections) <= 1:
+        return [("", exercise_from_score(score, **overrides))]
+    out = []
+    for first, stop, numbers in sections:
+        where = f"bars {numbers[0]}–{numbers[1]}"
+        sub = _section_score(score, first, stop)
+        try:
+            out.append((where, exercise_from_score(sub, **overrides)))
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+    return out
+
+
+def _sections(score) -> list[tuple[int, int, tuple[int, int]]]:
+    """(first measure index, one past the last, (first and last bar number)) of each section with notes."""
+    from music21 import stream
+
+    parts = [list(p.getElementsByClass(stream.Measure)) for p in score.parts]
+    if not parts or not all(parts) or len({len(ms) for ms in parts}) != 1:
+        return []
+    out, start = [], None
+    for i in range(len(parts[0])):
+        sounding = any(any(not e.isRest for e in ms[i].recurse().notesAndRests) for ms in parts)
+        if not sounding and len(parts) == 1:  # one staff: a rest inside the cantus firmus, reported as such
+            continue
+        if not sounding:
+            if start is not None:
+                out.append((start, i))
+            start = None
+            continue
+        if start is None:
+            start = i
+        if any(ms[i].rightBarline is not None and ms[i].rightBarline.type in _SEPARATING for ms in parts):
+            out.append((start, i + 1))
+            start = None
+    if start is not None:
+        out.append((start, len(parts[0])))
+
+    def number(i):
+        n = getattr(parts[0][i], "number", None)
+        return n if n else i + 1
+
+    return [(a, b, (number(a), number(b - 1))) for a, b in out]
+
+
+def _section_score(score, first: int, stop: int):
+    """A new Score of bars [first, stop) of every staff, with the clef, key and metre in force restated."""
+    import copy
+
+    from music21 import clef, key, meter, metadata, stream
+
+    sub = stream.Score()
+    sub.metadata = metadata.Metadata()
+    for part in score.parts:
+        measures = list(part.getElementsByClass(stream.Measure))
+        new = stream.Part()
+        new.partName = part.partName
+        if part_id(part):
+            new.id = part.id
+        for i in range(first, stop):
+            m = copy.deepcopy(measures[i])
+            if i == first:
+                for cls in (clef.Clef, key.KeySignature, meter.TimeSignature):
+                    if not m.getElementsByOffset(0).getElementsByClass(cls):
+                        ctx = measures[i].getContextByClass(cls)
+                        if ctx is not None:
+                            m.insert(0, copy.deepcopy(ctx))
+            new.append(m)
+        sub.insert(0, new)
+    return sub
 
 
 def _part_notes(part, label: str) -> tuple[list[Note], list[str]]:
@@ -48,10 +137,16 @@ def _part_notes(part, label: str) -> tuple[list[Note], list[str]]:
             continue
         tie = el.tie is not None and el.tie.type in ("start", "continue")
         notes.append(Note(_pitch(el.pitch), start, dur, tie))
-    texts = [str(part.partName or _kern_name(flat)), str(getattr(part, "id", "") or "")]
+    texts = [str(part.partName or _kern_name(flat)), part_id(part)]
     texts += [t.content for t in flat.getElementsByClass(expressions.TextExpression)]
     texts += [str(c.comment) for c in flat.getElementsByClass("SpineComment")]  # kern !LO:TX texts
     return _fill_gaps(notes), texts
+
+
+def part_id(part) -> str:
+    """The part's id when a file gave it one; music21 otherwise makes it a number (the object's id)."""
+    pid = getattr(part, "id", "")
+    return pid if isinstance(pid, str) and not pid.isdigit() else ""
 
 
 def _kern_name(flat) -> str:
@@ -102,28 +197,37 @@ def exercise_from_score(score, *, species: int | None = None, cf_voice: str | No
     if len(voices) > 2:
         raise InputError(f"the file has {len(voices)} voices with notes; a two-voice exercise has a cantus firmus and at most one counterpoint.")
 
+    inferred: list[str] = []
     if species is None:
         for text in texts_all:
-            m = _SPECIES_LABEL.search(text)
-            if m:
-                species = int(m.group(1) or m.group(2))
+            found = species_from_text(text)
+            if found:
+                species = found
+                inferred.append(f"species {found} (from the label '{_short(text)}'; --species overrides)")
                 break
-    cf_i = _cf_index(voices, cf_voice, texts_all)
+    cf_i, why, guessed = _cf_index(voices, cf_voice, texts_all)
+    if why:
+        inferred.append(why)
     cf_notes = voices[cf_i][0]
     cp_notes = voices[1 - cf_i][0] if len(voices) == 2 else []
-    cf_notes = _strip_rests(cf_notes)
-
-    signature = None
-    ks = score.recurse().getElementsByClass(key.KeySignature).first()
-    if ks is not None:
-        signature = ks.sharps
-    if not title and score.metadata is not None and score.metadata.title:
-        title = score.metadata.title
-    cp_above = None
-    if len(voices) == 2:
-        cp_above = mean_height(cp_notes) >= mean_height(cf_notes)
-    return assemble(tuple(cf_notes), tuple(cp_notes), species=species, cp_above=cp_above, mode=mode,
-                    signature=signature, title=title)
+    try:
+        cf_notes = _strip_rests(cf_notes)
+        signature = None
+        ks = score.recurse().getElementsByClass(key.KeySignature).first()
+        if ks is not None:
+            signature = ks.sharps
+        if not title and score.metadata is not None and score.metadata.title:
+            title = score.metadata.title
+        cp_above = None
+        if len(voices) == 2:
+            cp_above = mean_height(cp_notes) >= mean_height(cf_notes)
+        return assemble(tuple(cf_notes), tuple(cp_notes), species=species, cp_above=cp_above, mode=mode,
+                        signature=signature, title=title, inferred=tuple(inferred))
+    except InputError as exc:
+        if not guessed:
+            raise
+        raise InputError(f"{str(exc).rstrip('.')}; but which staff holds the cantus firmus was only guessed (the "
+                         f"lower, as both voices move in equal notes): if it is the upper staff, add --cf-voice upper.") from None
 
 
 def _strip_rests(cf: list[Note]) -> list[Note]:
@@ -140,25 +244,38 @@ def _strip_rests(cf: list[Note]) -> list[Note]:
     return cf
 
 
-def _cf_index(voices, cf_voice: str | None, texts: list[str]) -> int:
+def _cf_index(voices, cf_voice: str | None, texts: list[str]) -> tuple[int, str, bool]:
+    """(index of the cantus firmus voice, how it was found in words or "" when given, whether it was a guess)."""
     if len(voices) == 1:
-        return 0
+        return 0, "", False
     order = sorted(range(2), key=lambda i: mean_height(voices[i][0]))  # [lower, upper]
+
+    def where(i: int) -> str:
+        return "upper" if i == order[1] else "lower"
+
     if cf_voice is not None:
         if cf_voice not in ("upper", "lower"):
             raise InputError(f"--cf-voice must be 'upper' or 'lower', not '{cf_voice}'.")
-        return order[1] if cf_voice == "upper" else order[0]
+        return (order[1] if cf_voice == "upper" else order[0]), "", False
     for i, (_, own) in enumerate(voices):
-        if any(_CF_WORDS.search(t) for t in own[:2]):
-            return i
+        named = next((t for t in own[:2] if _CF_WORDS.search(t)), None)
+        if named:
+            return i, f"cantus firmus: {where(i)} staff (named '{_short(named)}')", False
     for t in texts:
         m = _CF_POSITION.search(t)
         if m:
-            return order[1] if m.group(1).lower() == "upper" else order[0]
+            i = order[1] if m.group(1).lower() == "upper" else order[0]
+            return i, f"cantus firmus: {where(i)} staff (from the label '{_short(t)}')", False
     uniform = [_is_uniform(v[0]) for v in voices]
     if uniform[0] != uniform[1]:
-        return 0 if uniform[0] else 1
-    return order[0]  # both move in whole notes: the lower voice is taken as the cantus firmus
+        i = 0 if uniform[0] else 1
+        return i, f"cantus firmus: {where(i)} staff (the one in equal notes; --cf-voice overrides)", False
+    return order[0], ("cantus firmus: lower staff, a guess: both voices move in equal notes; "
+                      "if the cantus firmus is the upper staff, add --cf-voice upper"), True
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _is_uniform(notes: list[Note]) -> bool:
@@ -264,6 +381,35 @@ def report_to_score(report, messages: bool = False):
     if not ex.is_cantus_only:
         _figure_intervals(ex, upper)
     return score
+
+
+def write_marked_score(reports, path: str | Path) -> Path:
+    """Write marked reports as MusicXML (.musicxml, .xml, .mxl): each violation's code, name and message at
+    its place, intervals figured; several exercises one after another, each ended by a double barline."""
+    import copy
+
+    from music21 import bar, stream
+
+    path = Path(path)
+    fmt = {".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "mxl"}.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"cannot write {path.name} as a score; use .musicxml, .xml or .mxl.")
+    scores = [report_to_score(r, messages=True) for r in reports]
+    if len({len(s.parts) for s in scores}) != 1:
+        raise InputError("the exercises have different numbers of voices; write the marked file as .pdf or .svg.")
+    result = scores[0]
+    if len(scores) > 1:
+        result.metadata.title = Path(reports[0].path).stem + " (marked)" if reports[0].path else "Marked exercises"
+        for more in scores[1:]:
+            for target, part in zip(result.parts, more.parts):
+                count = len(target.getElementsByClass(stream.Measure))
+                target.getElementsByClass(stream.Measure).last().rightBarline = bar.Barline("double")
+                for k, m in enumerate(part.getElementsByClass(stream.Measure), 1):
+                    m = copy.deepcopy(m)
+                    m.number = count + k
+                    target.append(m)
+    result.write(fmt, fp=str(path))
+    return path
 
 
 def interval_figures(ex: Exercise) -> list[tuple[int, int]]:

@@ -47,6 +47,8 @@ class Exercise:
     cp_above: bool = True
     bar_ticks: int = WHOLE
     title: str = ""
+    # What was inferred rather than given, in words for the report: ("species inferred: 2 (from the rhythm)",).
+    inferred: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def n_bars(self) -> int:
