@@ -61,3 +61,19 @@ def pitch_to_m21(p: Pitch):
 
     acc = {0: "", 1: "#", 2: "##", -1: "-", -2: "--"}[p.alter]
     return m21pitch.Pitch(f"{STEPS[p.step]}{acc}{p.octave}")
+
+
+# Each clef's bottom and top staff line as diatonic numbers (C4 is 28), in order of preference.
+_CLEFS = {"treble": (30, 38), "bass": (18, 26), "tenor": (22, 30), "alto": (24, 32)}
+
+
+def register_clef(pitches):
+    """The music21 clef that needs the fewest ledger lines for these pitches (treble, then bass, on a tie)."""
+    from music21 import clef
+
+    def ledgers(bounds):
+        low, high = bounds
+        return sum(max(0, (low - p.diatonic) // 2) + max(0, (p.diatonic - high) // 2) for p in pitches)
+
+    name = min(_CLEFS, key=lambda c: (ledgers(_CLEFS[c]), list(_CLEFS).index(c)))
+    return {"treble": clef.TrebleClef, "bass": clef.BassClef, "tenor": clef.TenorClef, "alto": clef.AltoClef}[name]()

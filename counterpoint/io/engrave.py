@@ -125,10 +125,17 @@ def write_picture(exercise, path: str | Path, report=None, title: str | None = N
     return write_svg_picture(to_svg(exercise, report=report, title=title), path)
 
 
+def write_score_picture(score, path: str | Path) -> Path:
+    """Engrave any music21 Score (a filled worksheet, an answer key) under its title."""
+    title = score.metadata.title if score.metadata is not None and score.metadata.title else ""
+    return write_svg_picture(score_to_svg(score, title), path)
+
+
 def _register() -> None:
     from counterpoint.model.exercise import register_edge
 
     register_edge("to_svg", to_svg)
+    register_edge("write_score_picture", write_score_picture)
 
 
 _register()

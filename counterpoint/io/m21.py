@@ -14,7 +14,7 @@ from counterpoint.model.build import assemble, mean_height
 from counterpoint.model.exercise import TICKS_PER_QUARTER, Exercise, Note
 from counterpoint.model.pitch import STEPS, Pitch
 from counterpoint.worksheet import SEPARATING_BARLINES as _SEPARATING, species_from_text
-from counterpoint.scorefile import SUFFIXES, parse_file, pitch_from_m21 as _pitch, pitch_to_m21 as _m21_pitch  # noqa: F401
+from counterpoint.scorefile import SUFFIXES, parse_file, register_clef, pitch_from_m21 as _pitch, pitch_to_m21 as _m21_pitch  # noqa: F401
 
 _CF_WORDS = re.compile(r"\b(cantus|c\.\s?f\.|cf)\b", re.IGNORECASE)
 _CF_POSITION = re.compile(r"cantus\s+firmus\s*(?::|&colon;)\s*(lower|upper)", re.IGNORECASE)
@@ -315,22 +315,6 @@ def _m21_part(notes, name: str, ex: Exercise):
     part.makeMeasures(inPlace=True)
     part.makeTies(inPlace=True)
     return part
-
-
-# Each clef's bottom and top staff line as diatonic numbers (C4 is 28), in order of preference.
-_CLEFS = {"treble": (30, 38), "bass": (18, 26), "tenor": (22, 30), "alto": (24, 32)}
-
-
-def register_clef(pitches):
-    """The clef that needs the fewest ledger lines for these pitches (treble, then bass, on a tie)."""
-    from music21 import clef
-
-    def ledgers(bounds):
-        low, high = bounds
-        return sum(max(0, (low - p.diatonic) // 2) + max(0, (p.diatonic - high) // 2) for p in pitches)
-
-    name = min(_CLEFS, key=lambda c: (ledgers(_CLEFS[c]), list(_CLEFS).index(c)))
-    return {"treble": clef.TrebleClef, "bass": clef.BassClef, "tenor": clef.TenorClef, "alto": clef.AltoClef}[name]()
 
 
 def exercise_to_score(ex: Exercise):
