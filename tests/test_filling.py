@@ -383,3 +383,27 @@ def test_fill_engraves_pdf_and_svg_with_proper_titles(tmp_path):
     pdf = tmp_path / "filled.pdf"
     fill(sheet, out=pdf, seed=1, time_limit=2, critic=False)
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_filled_worksheet_of_two_staff_pairs_is_checked_pair_by_pair(tmp_path):
+    sheet = worksheet(tmp_path / "pairs.musicxml", staff("Cantus firmus 1", DORIAN), staff("Species 1", rests(11)),
+                      staff("Cantus firmus 2", IONIAN, {0: "Species 1"}), staff("Counterpoint 2", rests(11)))
+    out = tmp_path / "filled.musicxml"
+    done = fill(sheet, out=out, seed=2, time_limit=2, critic=False)
+    reports = counterpoint.check_all(out)
+    assert [r.where for r in reports] == ["staves 1–2", "staves 3–4"]
+    assert [r.exercise.cf_pitches for r in reports] == [f.task.cantus.cf_pitches for f in done]
+    assert [(r.exercise.position, len(r.errors)) for r in reports] == [("below", 0), ("below", 0)]
+
+
+def test_unnamed_staves_are_named_by_number_not_by_object_id():
+    from music21 import stream
+
+    score = stream.Score()
+    for named in (staff("x", DORIAN), staff("y", rests(11))):
+        part = stream.Part()  # no name; music21 makes its id a number, the object's id
+        for m in list(named.getElementsByClass(stream.Measure)):
+            part.append(m)
+        score.insert(0, part)
+    [task] = read_worksheet(score, species=1)
+    assert task.names == ("staff 1", "staff 2")

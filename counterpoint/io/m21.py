@@ -45,16 +45,40 @@ def exercises_from_score(score, **overrides) -> list[tuple[str, Exercise]]:
 
     sections = _sections(score) if isinstance(score, stream.Score) else []
     if len(sections) <= 1:
-        return [("", exercise_from_score(score, **overrides))]
+        pieces = [("", score)]
+    else:
+        pieces = [(f"bars {a}–{b}", _section_score(score, first, stop)) for first, stop, (a, b) in sections]
     out = []
-    for first, stop, numbers in sections:
-        where = f"bars {numbers[0]}–{numbers[1]}"
-        sub = _section_score(score, first, stop)
-        try:
-            out.append((where, exercise_from_score(sub, **overrides)))
-        except InputError as exc:
-            raise InputError(f"{where}: {exc}") from None
+    for where, sub in pieces:
+        for staves, pair in _staff_pairs(sub):
+            label = ", ".join(t for t in (where, staves) if t)
+            try:
+                out.append((label, exercise_from_score(pair, **overrides)))
+            except InputError as exc:
+                raise InputError(f"{label}: {exc}" if label else str(exc)) from None
     return out
+
+
+def _staff_pairs(score) -> list[tuple[str, object]]:
+    """A score of 2k staves with notes (a filled worksheet of k staff pairs) as k two-staff scores, top first."""
+    import copy
+
+    from music21 import stream
+
+    if not isinstance(score, stream.Score):
+        return [("", score)]
+    voiced = [p for p in score.parts if any(not e.isRest for e in p.recurse().notesAndRests)]
+    if len(voiced) <= 2 or len(voiced) % 2:
+        return [("", score)]  # two voices, or an odd number, which exercise_from_score reports
+    pairs = []
+    for k in range(0, len(voiced), 2):
+        pair = stream.Score()
+        pair.metadata = score.metadata
+        for p in voiced[k:k + 2]:
+            pair.insert(0, copy.deepcopy(p))
+        index = [list(score.parts).index(p) + 1 for p in voiced[k:k + 2]]
+        pairs.append((f"staves {index[0]}–{index[1]}", pair))
+    return pairs
 
 
 def _sections(score) -> list[tuple[int, int, tuple[int, int]]]:
