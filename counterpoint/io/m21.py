@@ -250,8 +250,8 @@ def exercise_from_score(score, *, species: int | None = None, cf_voice: str | No
     except InputError as exc:
         if not guessed:
             raise
-        raise InputError(f"{str(exc).rstrip('.')}; but which staff holds the cantus firmus was only guessed (the "
-                         f"lower, as both voices move in equal notes): if it is the upper staff, add --cf-voice upper.") from None
+        raise InputError(f"taking the lower staff as the cantus firmus (a guess: both voices move in equal notes), "
+                         f"{str(exc).rstrip('.')}; if the cantus firmus is the upper staff, add --cf-voice upper.") from None
 
 
 def _strip_rests(cf: list[Note]) -> list[Note]:
