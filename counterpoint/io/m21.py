@@ -14,7 +14,8 @@ from counterpoint.model.build import assemble, mean_height
 from counterpoint.model.exercise import TICKS_PER_QUARTER, Exercise, Note
 from counterpoint.model.pitch import STEPS, Pitch
 from counterpoint.worksheet import SEPARATING_BARLINES as _SEPARATING, species_from_text
-from counterpoint.scorefile import SUFFIXES, parse_file, register_clef, pitch_from_m21 as _pitch, pitch_to_m21 as _m21_pitch  # noqa: F401
+from counterpoint.scorefile import SUFFIXES, parse_file, register_clef  # noqa: F401  (SUFFIXES: for callers)
+from counterpoint.scorefile import pitch_from_m21 as _pitch, pitch_to_m21 as _m21_pitch  # noqa: F401
 
 _CF_WORDS = re.compile(r"\b(cantus|c\.\s?f\.|cf)\b", re.IGNORECASE)
 _CF_POSITION = re.compile(r"cantus\s+firmus\s*(?::|&colon;)\s*(lower|upper)", re.IGNORECASE)
@@ -31,9 +32,10 @@ def load_exercises(path: str | Path, **overrides) -> list[tuple[str, Exercise]]:
     """Every exercise in a file, as ("bars 12-22", Exercise) pairs in score order ("" when the file holds one).
 
     A file holds several exercises when its bars fall into sections: a double or final barline on any staff
-    ends one, and bars where every staff of a score of two or more rests lie between two (the files ``fill`` writes, and Fux's combined
-    files, where the cantus firmus may change staff from one exercise to the next). Each section is read as
-    its own two-voice exercise, its labels read from its own bars; ``overrides`` apply to every one.
+    ends one, and in a score of two staves or more, bars where every staff rests lie between two (the files
+    ``fill`` writes, and Fux's combined files, where the cantus firmus may change staff from one exercise to
+    the next). Each section is read as its own two-voice exercise, its labels read from its own bars; four
+    staves with notes are read as two staff pairs. ``overrides`` apply to every exercise.
     """
     score = parse_file(path)
     overrides.setdefault("title", Path(path).stem)
