@@ -55,7 +55,12 @@ def run(args) -> int:
                 found = [check(ex, book)]
                 found[0].path = label
             else:
-                found = check_all(path, book, species=args.species, cf_voice=args.cf_voice, mode=args.mode)
+                unread: list = []
+                found = check_all(path, book, species=args.species, cf_voice=args.cf_voice, mode=args.mode,
+                                  errors=unread)
+                for where, exc in unread:  # one unreadable exercise of a file: the others are still checked
+                    print(f"counterpoint: {label} {where}: {exc}", file=sys.stderr)
+                    status = max(status, exc.exit_code)
         except CounterpointError as exc:
             if len(jobs) == 1:
                 raise

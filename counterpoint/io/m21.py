@@ -28,7 +28,7 @@ def load_exercise(path: str | Path, **overrides) -> Exercise:
     return exercise_from_score(score, **overrides)
 
 
-def load_exercises(path: str | Path, **overrides) -> list[tuple[str, Exercise]]:
+def load_exercises(path: str | Path, errors: list | None = None, **overrides) -> list[tuple[str, Exercise]]:
     """Every exercise in a file, as ("bars 12-22", Exercise) pairs in score order ("" when the file holds one).
 
     A file holds several exercises when its bars fall into sections: a double or final barline on any staff
@@ -36,13 +36,16 @@ def load_exercises(path: str | Path, **overrides) -> list[tuple[str, Exercise]]:
     ``fill`` writes, and Fux's combined files, where the cantus firmus may change staff from one exercise to
     the next). Each section is read as its own two-voice exercise, its labels read from its own bars; four
     staves with notes are read as two staff pairs. ``overrides`` apply to every exercise.
+
+    An exercise that cannot be read raises InputError naming its bars; with ``errors`` (a list) given, it
+    is recorded there as (where, InputError) instead and the other exercises are still read.
     """
     score = parse_file(path)
     overrides.setdefault("title", Path(path).stem)
-    return exercises_from_score(score, **overrides)
+    return exercises_from_score(score, errors, **overrides)
 
 
-def exercises_from_score(score, **overrides) -> list[tuple[str, Exercise]]:
+def exercises_from_score(score, errors: list | None = None, **overrides) -> list[tuple[str, Exercise]]:
     from music21 import stream
 
     sections = _sections(score) if isinstance(score, stream.Score) else []
@@ -57,7 +60,9 @@ def exercises_from_score(score, **overrides) -> list[tuple[str, Exercise]]:
             try:
                 out.append((label, exercise_from_score(pair, **overrides)))
             except InputError as exc:
-                raise InputError(f"{label}: {exc}" if label else str(exc)) from None
+                if errors is None or not label:
+                    raise InputError(f"{label}: {exc}" if label else str(exc)) from None
+                errors.append((label, exc))
     return out
 
 

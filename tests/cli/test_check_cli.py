@@ -120,6 +120,22 @@ def test_a_file_of_several_exercises_is_checked_exercise_by_exercise(tmp_path, c
         ("bars 1–11", 1, "above"), ("bars 12–22", 1, "below"), ("bars 23–33", 2, "above")]
 
 
+def test_one_unreadable_exercise_of_a_file_does_not_hide_the_others(tmp_path, capsys):
+    from music21 import converter, note, stream
+
+    path = combined(tmp_path / "solutions.musicxml", "fig-005-cf-lower.musicxml", "fig-006-cf-upper.musicxml")
+    score = converter.parse(str(path))
+    last = list(score.parts[1].getElementsByClass(stream.Measure))[21]  # Fig. 6: its counterpoint ends a bar early
+    old = last.notes[0]
+    last.replace(old, note.Rest(quarterLength=old.quarterLength))
+    score.write("musicxml", fp=str(path))
+    assert main(["check", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert "bars 1–11: first species" in captured.out
+    assert captured.err.strip() == (f"counterpoint: {path} bars 12–22: the counterpoint lasts 10 bars but the "
+                                    "cantus firmus 11; they must end together.")
+
+
 def test_fux_combined_solutions_file_shows_only_the_two_known_slips(capsys):
     import pytest
 
