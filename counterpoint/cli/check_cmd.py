@@ -110,10 +110,10 @@ def _check_out(args, jobs) -> Path | None:
 
 
 def _write_marked(reports, out: Path) -> None:
-    from counterpoint.io.engrave import PICTURE_SUFFIXES, reports_to_svg, write_svg_picture
+    from counterpoint.io.engrave import PICTURE_SUFFIXES, reports_pages, write_pages
 
     if out.suffix.lower() in PICTURE_SUFFIXES:
-        write_svg_picture(reports_to_svg(reports), out)
+        write_pages(reports_pages(reports), out)  # a PDF starts each exercise on a new page
         return
     from counterpoint.io.m21 import write_marked_score
 

@@ -13,13 +13,14 @@ from pathlib import Path
 from counterpoint.errors import InputError
 
 PICTURE_SUFFIXES = (".svg", ".png", ".pdf")
-_OPTIONS = {"adjustPageHeight": True, "scale": 40, "pageWidth": 2100, "pageHeight": 60000, "pageMarginLeft": 120,
+_OPTIONS = {"adjustPageHeight": True, "scale": 40, "pageWidth": 2100, "pageHeight": 2970, "pageMarginLeft": 120,
             "header": "none", "footer": "none", "breaks": "auto"}
 _TITLE_H, _LINE_H, _FONT = 56, 26, "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\""
 
 
-def score_to_svg(score, title: str = "", lines: list[tuple[str, str]] = ()) -> str:
-    """A music21 Score engraved as one SVG page, with ``title`` above and ``lines`` ((text, colour)) below."""
+def score_pages(score, title: str = "", lines: list[tuple[str, str]] = ()) -> list[str]:
+    """A music21 Score engraved as SVG pages (verovio's page layout), ``title`` above the first page and
+    ``lines`` ((text, colour)) below the last."""
     import verovio
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
@@ -28,10 +29,35 @@ def score_to_svg(score, title: str = "", lines: list[tuple[str, str]] = ()) -> s
     tk.setOptions(_OPTIONS)
     if not tk.loadData(xml):
         raise InputError("the score could not be engraved.")
-    music = tk.renderToSVG(1)
-    if not title and not lines:
-        return music
-    return _compose(music, title, list(lines))
+    pages = [tk.renderToSVG(k) for k in range(1, tk.getPageCount() + 1)]
+    if title or lines:
+        if len(pages) == 1:
+            return [_compose(pages[0], title, list(lines))]
+        pages[0] = _compose(pages[0], title, []) if title else pages[0]
+        pages[-1] = _compose(pages[-1], "", list(lines)) if lines else pages[-1]
+    return pages
+
+
+def score_to_svg(score, title: str = "", lines: list[tuple[str, str]] = ()) -> str:
+    """The pages of :func:`score_pages` one under another in one SVG."""
+    return stack(score_pages(score, title, lines))
+
+
+def stack(pages: list[str]) -> str:
+    """SVG pages one under another in one SVG, as wide as the widest."""
+    import re
+
+    if len(pages) == 1:
+        return pages[0]
+    sizes = [tuple(float(x) for x in re.search(r'width="([\d.]+)px" height="([\d.]+)px"', p).groups()) for p in pages]
+    width, y = max(w for w, _ in sizes), 0.0
+    out = [f'<svg width="{width:g}px" height="{sum(h for _, h in sizes):g}px" version="1.1" '
+           f'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">']
+    for page, (_, h) in zip(pages, sizes):
+        out.append(page.replace("<svg ", f'<svg x="0" y="{y:g}" ', 1))
+        y += h
+    out.append("</svg>")
+    return "\n".join(out)
 
 
 def _compose(music: str, title: str, lines: list[tuple[str, str]]) -> str:
@@ -59,18 +85,26 @@ def _compose(music: str, title: str, lines: list[tuple[str, str]]) -> str:
     return "\n".join(out)
 
 
-def to_svg(exercise, annotate: bool = False, report=None, title: str | None = None) -> str:
-    """The exercise engraved as one SVG page; with ``report``, violations marked and listed, intervals figured."""
-    from counterpoint.io.m21 import exercise_to_score, report_to_score
+def report_pages(report, title: str | None = None) -> list[str]:
+    """A marked report as SVG pages: the codes at their places, the intervals figured, the list below."""
+    from counterpoint.io.m21 import report_to_score
 
-    if report is None:
-        return score_to_svg(exercise_to_score(exercise), title or "")
     lines = [(f"{v.place}  {v.code} {v.name}: {v.message}" + ("" if v.severity == "error" else "  (warning)"),
               "#c00000" if v.severity == "error" else "#b36b00") for v in report.violations]
     e, w = len(report.errors), len(report.warnings)
     lines.append((f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}", "black"))
     heading = title if title is not None else (report.exercise.title or report.exercise.describe)
-    return score_to_svg(report_to_score(report), heading, lines)
+    return score_pages(report_to_score(report), heading, lines)
+
+
+def to_svg(exercise, annotate: bool = False, report=None, title: str | None = None) -> str:
+    """The exercise engraved as one SVG (its pages one under another); with ``report``, violations marked and
+    listed, intervals figured."""
+    from counterpoint.io.m21 import exercise_to_score
+
+    if report is None:
+        return score_to_svg(exercise_to_score(exercise), title or "")
+    return stack(report_pages(report, title))
 
 
 def report_title(report) -> str:
@@ -80,55 +114,73 @@ def report_title(report) -> str:
     return f"{head}: {report.exercise.describe}" if head else report.exercise.describe
 
 
+def reports_pages(reports) -> list[str]:
+    """Marked reports as SVG pages, each report starting a new page."""
+    return [page for r in reports for page in report_pages(r, report_title(r))]
+
+
 def reports_to_svg(reports) -> str:
-    """Marked reports engraved one under another on one SVG page, each with its title and its list."""
-    import re
-
-    pages = [to_svg(r.exercise, report=r, title=report_title(r)) for r in reports]
-    if len(pages) == 1:
-        return pages[0]
-    sizes = [tuple(float(x) for x in re.search(r'width="([\d.]+)px" height="([\d.]+)px"', p).groups()) for p in pages]
-    width, y = max(w for w, _ in sizes), 0.0
-    out = [f'<svg width="{width:g}px" height="{sum(h for _, h in sizes):g}px" version="1.1" '
-           f'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">']
-    for page, (_, h) in zip(pages, sizes):
-        out.append(page.replace("<svg ", f'<svg x="0" y="{y:g}" ', 1))
-        y += h
-    out.append("</svg>")
-    return "\n".join(out)
+    """Marked reports engraved one under another in one SVG, each with its title and its list."""
+    return stack(reports_pages(reports))
 
 
-def write_svg_picture(svg: str, path: str | Path) -> Path:
-    """Write an SVG text as .svg, .png or .pdf (PNG and PDF need cairosvg and the system's cairo library)."""
+def write_pages(pages: list[str], path: str | Path) -> Path:
+    """Write SVG pages as .svg or .png (one under another) or as .pdf, one PDF page each (PNG and PDF need
+    cairosvg and the system's cairo library)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in PICTURE_SUFFIXES:
         raise InputError(f"cannot engrave to {path.name}; use .svg, .png or .pdf.")
     if suffix == ".svg":
-        path.write_text(svg, encoding="utf-8")
+        path.write_text(stack(pages), encoding="utf-8")
         return path
     try:
+        import cairocffi
         import cairosvg
+        from cairosvg.parser import Tree
+        from cairosvg.surface import PDFSurface
     except (ImportError, OSError) as exc:  # cairosvg needs the system's cairo library
         raise InputError(f"cannot write {path.name}: PNG and PDF need the cairo library ({exc}); write .svg instead.") from None
     if suffix == ".png":
-        cairosvg.svg2png(bytestring=svg.encode(), write_to=str(path), output_width=1600, background_color="white")
-    else:
-        cairosvg.svg2pdf(bytestring=svg.encode(), write_to=str(path))
+        cairosvg.svg2png(bytestring=stack(pages).encode(), write_to=str(path), output_width=1600, background_color="white")
+        return path
+    shared: dict = {}
+
+    class _Page(PDFSurface):  # every page drawn on one cairo PDF surface, so the PDF has them all
+        def _create_surface(self, width, height):
+            if "pdf" in shared:
+                shared["pdf"].set_size(width, height)
+            else:
+                shared["pdf"] = cairocffi.PDFSurface(str(path), width, height)
+            return shared["pdf"], width, height
+
+    for page in pages:
+        _Page(Tree(bytestring=page.encode()), None, 96)
+        shared["pdf"].show_page()
+    shared["pdf"].finish()
     return path
+
+
+def write_svg_picture(svg: str, path: str | Path) -> Path:
+    """Write one SVG text as .svg, .png or .pdf."""
+    return write_pages([svg], path)
 
 
 def write_picture(exercise, path: str | Path, report=None, title: str | None = None) -> Path:
     """Write .svg, .png or .pdf of an exercise, or of a marked report."""
+    from counterpoint.io.m21 import exercise_to_score
+
     if Path(path).suffix.lower() not in PICTURE_SUFFIXES:
         raise InputError(f"cannot engrave to {Path(path).name}; use .svg, .png or .pdf.")
-    return write_svg_picture(to_svg(exercise, report=report, title=title), path)
+    if report is not None:
+        return write_pages(report_pages(report, title), path)
+    return write_pages(score_pages(exercise_to_score(exercise), title or ""), path)
 
 
 def write_score_picture(score, path: str | Path) -> Path:
     """Engrave any music21 Score (a filled worksheet, an answer key) under its title."""
     title = score.metadata.title if score.metadata is not None and score.metadata.title else ""
-    return write_svg_picture(score_to_svg(score, title), path)
+    return write_pages(score_pages(score, title), path)
 
 
 def _register() -> None:

@@ -259,3 +259,19 @@ def test_help_does_not_import_music21():
     code = "import sys; from counterpoint.cli.main import build_parser; build_parser(); print('music21' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_a_marked_pdf_of_several_exercises_gives_each_its_own_page(tmp_path, capsys):
+    import re
+
+    try:
+        import cairosvg  # noqa: F401
+    except (ImportError, OSError):
+        import pytest
+
+        pytest.skip("PDF needs cairosvg and the system's cairo library")
+    path = combined(tmp_path / "two.musicxml", "fig-005-cf-lower.musicxml", "fig-006-cf-upper.musicxml")
+    pdf = tmp_path / "marked.pdf"
+    assert main(["check", str(path), "--out", str(pdf)]) == 0
+    assert "wrote the marked exercises to" in capsys.readouterr().out
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())) == 2
