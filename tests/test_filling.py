@@ -407,3 +407,19 @@ def test_unnamed_staves_are_named_by_number_not_by_object_id():
         score.insert(0, part)
     [task] = read_worksheet(score, species=1)
     assert task.names == ("staff 1", "staff 2")
+
+
+def test_fux_own_exercises_file_gives_its_blank_exercises():
+    from pathlib import Path
+
+    from counterpoint.scorefile import parse_file
+
+    path = Path("/work/shared/corpus/fux-gradus/I/I-Exercises.mxl")
+    if not path.exists():
+        pytest.skip("Fux's combined exercises file is not on this machine")
+    tasks = read_worksheet(parse_file(path))
+    # 46 figures; in this file Fig. 41 (bars 199-212) already has notes on its counterpoint staff, so 45 blanks.
+    assert len(tasks) == 45 and all(t.bar_numbers != (199, 212) for t in tasks)
+    assert [(t.bar_numbers, t.position, t.species) for t in tasks[:3]] == [
+        ((1, 11), "above", 1), ((12, 22), "below", 1), ((23, 32), "above", 1)]
+    assert {t.species for t in tasks} == {1, 2, 3, 4, 5}
