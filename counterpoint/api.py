@@ -13,6 +13,7 @@ from counterpoint.model.exercise import Exercise
 def as_exercise(exercise, **overrides) -> Exercise:
     """An Exercise from an Exercise, a file path, or a music21 Score."""
     if isinstance(exercise, Exercise):
+        overrides = {k: v for k, v in overrides.items() if v is not None}
         if overrides:
             from counterpoint.model.build import assemble
 
@@ -48,3 +49,24 @@ def check(exercise, rules: str | Path | Rulebook = "fux", *, species: int | None
     if isinstance(exercise, (str, Path)):
         report.path = str(exercise)
     return report
+
+
+def check_all(exercise, rules: str | Path | Rulebook = "fux", *, species: int | None = None,
+              cf_voice: str | None = None, mode: str | None = None, errors: list | None = None) -> list[Report]:
+    """Like :func:`check`, but a file holding several exercises (a filled worksheet, an answer key, Fux's
+    combined files) gives one report per exercise, in score order, each with ``where`` set ("bars 12–22").
+
+    An exercise of such a file that cannot be read raises InputError; with ``errors`` (a list) it is
+    recorded there as (where, InputError) and the others are still checked."""
+    if not isinstance(exercise, (str, Path)):
+        return [check(exercise, rules, species=species, cf_voice=cf_voice, mode=mode)]
+    from counterpoint.io.m21 import load_exercises
+
+    book = load_rulebook(rules)
+    given = {k: v for k, v in {"species": species, "cf_voice": cf_voice, "mode": mode}.items() if v is not None}
+    reports = []
+    for where, ex in load_exercises(exercise, errors, **given):
+        report = check_exercise(ex, book)
+        report.path, report.where = str(exercise), where
+        reports.append(report)
+    return reports

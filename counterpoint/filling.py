@@ -29,10 +29,12 @@ from fractions import Fraction
 from pathlib import Path
 
 from counterpoint.errors import InputError, NoSolutionError
-from counterpoint.model.exercise import SPECIES_NAMES, TICKS_PER_QUARTER
+from counterpoint.model.exercise import SPECIES_NAMES, TICKS_PER_QUARTER, edge
+from counterpoint.scorefile import parse_file, pitch_to_m21 as _m21_pitch, register_clef
 from counterpoint.worksheet import Task, read_worksheet
 
-OUT_SUFFIXES = {".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "mxl"}
+OUT_SUFFIXES = {".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "mxl", ".pdf": "picture", ".svg": "picture",
+                ".png": "picture"}
 
 __all__ = ["fill", "Filled", "read_worksheet", "Task"]
 
@@ -78,8 +80,6 @@ def fill(worksheet, out=None, species: int | None = None, answer_key: bool = Fal
     out_path = _check_out(out, source, force) if out is not None else None
     book = load_rulebook(rules)
     if source is not None:
-        from counterpoint.io.m21 import parse_file
-
         score = parse_file(source)
     else:
         score = worksheet
@@ -94,14 +94,29 @@ def fill(worksheet, out=None, species: int | None = None, answer_key: bool = Fal
         done.append(Filled(task, list(found), found.stats.timed_out))
     if out_path is not None:
         result = answer_key_score(score, done) if answer_key else filled_score(score, done)
-        result.write(OUT_SUFFIXES[out_path.suffix.lower()], fp=str(out_path))
+        result.metadata.title = worksheet_title(score, source) + (": answer key" if answer_key else "")
+        fmt = OUT_SUFFIXES[out_path.suffix.lower()]
+        if fmt == "picture":  # engraved by counterpoint.io.engrave, which registers itself with the model
+            edge("write_score_picture")(result, out_path)
+        else:
+            result.write(fmt, fp=str(out_path))
     return done
+
+
+def worksheet_title(score, source: Path | None) -> str:
+    """The worksheet's own title, else its movement name, else the file's name; never music21's placeholder."""
+    md = score.metadata
+    for value in ((md.title, md.movementName) if md is not None else ()):
+        if value and str(value) != "Music21 Fragment":
+            value = str(value)
+            return Path(value).stem if Path(value).suffix.lower() in (".mxl", ".musicxml", ".xml", ".krn", ".abc") else value
+    return source.stem if source is not None else "Worksheet"
 
 
 def _check_out(out, source: Path | None, force: bool) -> Path:
     out = Path(out)
     if out.suffix.lower() not in OUT_SUFFIXES:
-        raise InputError(f"cannot write {out.name}; write the worksheet as .musicxml, .xml or .mxl.")
+        raise InputError(f"cannot write {out.name}; write the worksheet as .musicxml, .xml, .mxl, .pdf, .svg or .png.")
     if source is not None and (out.resolve() == source.resolve()
                                or (out.exists() and source.exists() and os.path.samefile(out, source))):
         raise InputError(f"the output is the worksheet itself ({source.name}); "
@@ -115,9 +130,11 @@ def _check_out(out, source: Path | None, force: bool) -> Path:
 
 def filled_score(score, done: list[Filled], k: int = 0, labels: bool = False):
     """A copy of ``score`` with every exercise's empty staff holding its k-th solution (0 = the best)."""
-    from music21 import clef, expressions, stream
+    from music21 import expressions, metadata, stream
 
     result = copy.deepcopy(score)
+    if result.metadata is None:
+        result.metadata = metadata.Metadata()
     parts = list(result.parts)
     for f in done:
         t = f.task
@@ -131,10 +148,29 @@ def filled_score(score, done: list[Filled], k: int = 0, labels: bool = False):
                     else f"{head} - Solution {k + 1}: no further solution was found within the time limit")
             measures[t.first].insert(0, expressions.TextExpression(text))
     for f in done:
-        part = parts[f.task.cp_part]
-        if not part.recurse().getElementsByClass(clef.Clef) and part.recurse().notes:
-            part.getElementsByClass(stream.Measure).first().insert(0, clef.bestClef(part, recurse=True))
+        sol = f.solutions[k] if k < len(f.solutions) else None
+        if sol is not None:
+            _set_clef(list(parts[f.task.cp_part].getElementsByClass(stream.Measure)), f.task, sol.exercise.cp_pitches)
     return result
+
+
+def _set_clef(measures: list, task: Task, pitches) -> None:
+    """Give the counterpoint's bars the clef its register needs (bass or tenor for a low line), and restore
+    the staff's own clef after them."""
+    from music21 import clef
+
+    want = register_clef(pitches)
+    first = measures[task.first]
+    before = first.getContextByClass(clef.Clef)
+    at_start = list(first.getElementsByOffset(0).getElementsByClass(clef.Clef))
+    current = at_start[0] if at_start else before
+    if current is not None and type(current) is type(want):
+        return
+    for c in at_start:
+        first.remove(c)
+    first.insert(0, want)
+    if task.stop < len(measures) and not measures[task.stop].getElementsByOffset(0).getElementsByClass(clef.Clef):
+        measures[task.stop].insert(0, copy.deepcopy(current) if current is not None else clef.TrebleClef())
 
 
 def _pad(cp_part, cf_part) -> list:
@@ -161,8 +197,6 @@ def _pad(cp_part, cf_part) -> list:
 def _put_line(measures: list, task: Task, cp_notes) -> None:
     """Replace the rests of the task's bars on the empty staff with the counterpoint (or with whole-bar rests)."""
     from music21 import note, tie
-
-    from counterpoint.io.m21 import _m21_pitch
 
     bar = task.cantus.bar_ticks
     pieces = _pieces(cp_notes, bar)
@@ -208,8 +242,10 @@ def answer_key_score(score, done: list[Filled]):
     depth = max(len(f.solutions) for f in done)
     copies = [filled_score(score, done, k, labels=True) for k in range(depth)]
     result = copy.deepcopy(score)
-    if result.metadata is not None:
-        result.metadata.title = f"{result.metadata.title or 'Worksheet'} (answer key)"
+    if result.metadata is None:
+        from music21 import metadata
+
+        result.metadata = metadata.Metadata()
     new_parts = list(result.parts)
     for part in new_parts:
         for m in list(part.getElementsByClass(stream.Measure)):

@@ -3,7 +3,9 @@
 How a worksheet is laid out
 ---------------------------
 * A *cantus-firmus staff* is a part with notes; an *empty staff* is a part with no notes at all
-  (whole-bar rests, or nothing).
+  (whole-bar rests, or nothing). Both are judged exercise by exercise, over the bars of each cantus
+  firmus, so one staff may hold the cantus firmus of one exercise and be the empty staff of the next
+  (Fux's own worksheets, where the cantus firmus is sometimes the upper, sometimes the lower voice).
 * **Several staff pairs.** Each empty staff is paired with the nearest cantus-firmus staff. When two are
   equally near (``CF1, empty1, CF2, empty2``), the one no other empty staff is paired with wins, then
   the one above. One cantus firmus may serve two empty staves (``empty, CF, empty``: above and below).
@@ -28,6 +30,7 @@ from fractions import Fraction
 from counterpoint.errors import InputError
 from counterpoint.model.build import assemble
 from counterpoint.model.exercise import TICKS_PER_QUARTER, Exercise, Note
+from counterpoint.scorefile import pitch_from_m21 as _pitch
 
 SEPARATING_BARLINES = {"double", "final", "heavy", "heavy-heavy", "heavy-light", "light-light", "light-heavy"}
 _NUMBER = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "one": 1, "two": 2,
@@ -85,6 +88,10 @@ class _Part:
     measures: list
     texts: list[tuple[int, str]] = field(default_factory=list)  # (measure index, text expression)
     has_notes: bool = False
+    sounding: list[bool] = field(default_factory=list)  # per measure: does it hold a note?
+
+    def empty_in(self, first: int, stop: int) -> bool:
+        return not any(self.sounding[first:stop])
 
 
 def read_worksheet(score, species: int | None = None, title: str = "") -> list[Task]:
@@ -98,24 +105,25 @@ def read_worksheet(score, species: int | None = None, title: str = "") -> list[T
     if not isinstance(score, stream.Score) or not score.parts:
         raise InputError("the file is not a score with staves.")
     parts = [_read_part(i, p) for i, p in enumerate(score.parts)]
-    cf_parts = [p for p in parts if p.has_notes]
-    empty = [p for p in parts if not p.has_notes]
-    if not cf_parts:
+    if not any(p.has_notes for p in parts):
         raise InputError("the worksheet has no cantus firmus: every staff is empty.")
-    if not empty:
-        raise InputError("the worksheet has no empty staff to fill; leave the counterpoint's staff empty "
-                         "(whole-bar rests or no notes).")
     score_texts = _score_texts(score)
+    runs = {p.index: _runs(p) for p in parts if p.has_notes}
     found = []
-    for cp, cf in _pair(parts):
-        runs = _runs(cf)
-        for k, (first, stop) in enumerate(runs):
-            cantus = _cantus(cf, first, stop, title)
-            task = Task(0, cf.index, cp.index, first, stop, cantus, species or 0,
-                        "above" if cp.index < cf.index else "below",
-                        bar_numbers=(_number(cf.measures, first), _number(cf.measures, stop - 1)),
-                        names=(cf.name, cp.name))
-            found.append((task, runs[k - 1][1] if k else 0, cf, cp))
+    for cf in (p for p in parts if p.has_notes):
+        for first, stop in runs[cf.index]:
+            for cp, paired in _pair(parts, first, stop):
+                if paired is not cf:
+                    continue
+                task = Task(0, cf.index, cp.index, first, stop, _cantus(cf, first, stop, title), species or 0,
+                            "above" if cp.index < cf.index else "below",
+                            bar_numbers=(_number(cf.measures, first), _number(cf.measures, stop - 1)),
+                            names=(cf.name, cp.name))
+                prev_stop = max((b for i in (cf.index, cp.index) for _, b in runs.get(i, ()) if b <= first), default=0)
+                found.append((task, prev_stop, cf, cp))
+    if not found:
+        raise InputError("the worksheet has no empty staff to fill; leave the counterpoint's staff empty "
+                         "(whole-bar rests or no notes) beside each cantus firmus.")
     found.sort(key=lambda it: (it[0].first, min(it[0].cf_part, it[0].cp_part), it[0].cp_part))
     for i, (task, prev_stop, cf, cp) in enumerate(found, 1):
         task.index = i
@@ -128,20 +136,24 @@ def _read_part(index: int, part) -> _Part:
     from music21 import expressions, stream
 
     measures = list(part.getElementsByClass(stream.Measure))
-    out = _Part(index, str(part.partName or part.id or f"staff {index + 1}"), measures)
+    pid = part.id if isinstance(part.id, str) and not part.id.isdigit() else ""  # else music21's object id
+    out = _Part(index, str(part.partName or pid or f"staff {index + 1}"), measures)
     for i, m in enumerate(measures):
-        out.has_notes |= any(not e.isRest for e in m.recurse().notesAndRests)
+        out.sounding.append(any(not e.isRest for e in m.recurse().notesAndRests))
+        out.has_notes |= out.sounding[-1]
         out.texts += [(i, t.content) for t in m.recurse().getElementsByClass(expressions.TextExpression) if t.content]
     if not measures and part.recurse().notes:
         raise InputError(f"the staff {out.name} has notes but no bars; write the worksheet with barlines.")
     return out
 
 
-def _pair(parts: list[_Part]) -> list[tuple[_Part, _Part]]:
-    """Pair each empty staff with its nearest cantus-firmus staff (see the module docstring)."""
-    cfs = [p for p in parts if p.has_notes]
+def _pair(parts: list[_Part], first: int, stop: int) -> list[tuple[_Part, _Part]]:
+    """Pair each staff empty in bars [first, stop) with its nearest staff holding notes there (see the module
+    docstring). Emptiness is judged bar range by bar range, so a cantus firmus may change staff from one
+    exercise to the next, as in Fux's own worksheets."""
+    cfs = [p for p in parts if not p.empty_in(first, stop)]
     nearest = {}
-    for e in (p for p in parts if not p.has_notes):
+    for e in (p for p in parts if p.empty_in(first, stop)):
         d = min(abs(c.index - e.index) for c in cfs)
         nearest[e.index] = [c for c in cfs if abs(c.index - e.index) == d]
     taken = {c[0].index for c in nearest.values() if len(c) == 1}
@@ -197,12 +209,6 @@ def _cantus(cf: _Part, first: int, stop: int, title: str) -> Exercise:
     if ks is None:  # no key change here: the signature in force
         ks = cf.measures[first].getContextByClass(key.KeySignature)
     return assemble(tuple(notes), species=0, signature=None if ks is None else ks.sharps, title=title)
-
-
-def _pitch(p):
-    from counterpoint.io.m21 import _pitch as read_pitch
-
-    return read_pitch(p)
 
 
 def _number(measures, i: int) -> int:

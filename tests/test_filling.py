@@ -299,3 +299,127 @@ def test_never_overwrites_the_worksheet_or_an_existing_file(tmp_path):
     assert other.read_text() == "keep me" and digest(src) == before
     fill(src, out=other, force=True, n=1, seed=1, time_limit=2)
     assert other.read_text() != "keep me"
+
+
+# -- the teacher's round trip: Fux's worksheet layout, filled, then checked ---------------------------
+
+def fux_style_worksheet(path):
+    """Fux's own worksheet layout: two staves with the same name, the cantus firmus sometimes in the lower,
+    sometimes in the upper one, each exercise labelled in its first bar and ended by a final barline."""
+    from music21 import bar, clef, expressions, key, meter, metadata, note, stream
+
+    exercises = [(DORIAN, "Lower", 1), (PHRYGIAN, "Upper", 2), (IONIAN, "Lower", 1)]
+    staves = [stream.Part(), stream.Part()]
+    for p in staves:
+        p.partName = "Piano"
+    number = 0
+    for cf, where, species in exercises:
+        cf_staff = 1 if where == "Lower" else 0
+        for i, name in enumerate(cf):
+            for k, part in enumerate(staves):
+                m = stream.Measure(number=number + i + 1)
+                if number == 0 and i == 0:
+                    m.insert(0, clef.TrebleClef() if k == 0 else clef.BassClef())
+                    m.insert(0, key.KeySignature(0))
+                    m.insert(0, meter.TimeSignature("4/4"))
+                if i == 0 and k == 0:
+                    m.insert(0, expressions.TextExpression(f"Species: {species}; Cantus firmus: {where}"))
+                m.append(note.Note(name, quarterLength=4) if k == cf_staff else note.Rest(quarterLength=4))
+                if i == len(cf) - 1:
+                    m.rightBarline = bar.Barline("final")
+                part.append(m)
+        number += len(cf)
+    score = stream.Score()
+    score.metadata = metadata.Metadata()
+    score.metadata.title = "Fux, first exercises"
+    for p in staves:
+        score.insert(0, p)
+    score.write("musicxml", fp=str(path))
+    return path
+
+
+def test_fux_worksheet_where_the_cantus_firmus_changes_staff_is_filled(tmp_path):
+    from counterpoint.io.m21 import parse_file
+
+    sheet = fux_style_worksheet(tmp_path / "fux.musicxml")
+    tasks = read_worksheet(parse_file(sheet))
+    assert [(t.cf_part, t.cp_part, t.position, t.species, t.bar_numbers) for t in tasks] == [
+        (1, 0, "above", 1, (1, 11)), (0, 1, "below", 2, (12, 21)), (1, 0, "above", 1, (22, 32))]
+
+
+def test_round_trip_fill_then_check_gives_three_clean_reports(tmp_path):
+    sheet = fux_style_worksheet(tmp_path / "fux.musicxml")
+    out = tmp_path / "filled.musicxml"
+    done = fill(sheet, out=out, seed=3, time_limit=3, critic=False)
+    assert len(done) == 3
+    reports = counterpoint.api.check_all(out)
+    assert [(r.where, r.exercise.species, r.exercise.position) for r in reports] == [
+        ("bars 1–11", 1, "above"), ("bars 12–21", 2, "below"), ("bars 22–32", 1, "above")]
+    assert [len(r.errors) for r in reports] == [0, 0, 0]
+    assert [r.exercise.cf_pitches for r in reports] == [f.task.cantus.cf_pitches for f in done]  # the CF untouched
+    # The counterpoint below, in second species, lies low: its staff now has the clef its register needs.
+    from music21 import converter, stream
+
+    lower = list(converter.parse(str(out)).parts[1].getElementsByClass(stream.Measure))
+    low_line = [p.diatonic for p in done[1].best.exercise.cp_pitches]
+    clef_there = lower[11].getContextByClass("Clef")
+    assert max(low_line) <= 28 + 2 and clef_there.sign in ("F", "C")  # a line up to E4 is not in treble clef
+
+
+def test_fill_engraves_pdf_and_svg_with_proper_titles(tmp_path):
+    sheet = worksheet(tmp_path / "sheet.musicxml", staff("Species 1", rests(11)), staff("Cantus firmus", DORIAN),
+                      title="Homework 3")
+    svg = tmp_path / "filled.svg"
+    fill(sheet, out=svg, seed=1, time_limit=2, critic=False)
+    text = svg.read_text()
+    assert ">Homework 3<" in text and "Music21 Fragment" not in text and text.count('class="staff') >= 2
+    key = tmp_path / "key.svg"
+    fill(sheet, out=key, seed=1, time_limit=2, answer_key=True, n=2, critic=False)
+    assert ">Homework 3: answer key<" in key.read_text()
+    try:
+        import cairosvg  # noqa: F401
+    except (ImportError, OSError):
+        return  # PDF needs the cairo library
+    pdf = tmp_path / "filled.pdf"
+    fill(sheet, out=pdf, seed=1, time_limit=2, critic=False)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_filled_worksheet_of_two_staff_pairs_is_checked_pair_by_pair(tmp_path):
+    sheet = worksheet(tmp_path / "pairs.musicxml", staff("Cantus firmus 1", DORIAN), staff("Species 1", rests(11)),
+                      staff("Cantus firmus 2", IONIAN, {0: "Species 1"}), staff("Counterpoint 2", rests(11)))
+    out = tmp_path / "filled.musicxml"
+    done = fill(sheet, out=out, seed=2, time_limit=2, critic=False)
+    reports = counterpoint.check_all(out)
+    assert [r.where for r in reports] == ["staves 1–2", "staves 3–4"]
+    assert [r.exercise.cf_pitches for r in reports] == [f.task.cantus.cf_pitches for f in done]
+    assert [(r.exercise.position, len(r.errors)) for r in reports] == [("below", 0), ("below", 0)]
+
+
+def test_unnamed_staves_are_named_by_number_not_by_object_id():
+    from music21 import stream
+
+    score = stream.Score()
+    for named in (staff("x", DORIAN), staff("y", rests(11))):
+        part = stream.Part()  # no name; music21 makes its id a number, the object's id
+        for m in list(named.getElementsByClass(stream.Measure)):
+            part.append(m)
+        score.insert(0, part)
+    [task] = read_worksheet(score, species=1)
+    assert task.names == ("staff 1", "staff 2")
+
+
+def test_fux_own_exercises_file_gives_its_blank_exercises():
+    from pathlib import Path
+
+    from counterpoint.scorefile import parse_file
+
+    path = Path("/work/shared/corpus/fux-gradus/I/I-Exercises.mxl")
+    if not path.exists():
+        pytest.skip("Fux's combined exercises file is not on this machine")
+    tasks = read_worksheet(parse_file(path))
+    # 46 figures; in this file Fig. 41 (bars 199-212) already has notes on its counterpoint staff, so 45 blanks.
+    assert len(tasks) == 45 and all(t.bar_numbers != (199, 212) for t in tasks)
+    assert [(t.bar_numbers, t.position, t.species) for t in tasks[:3]] == [
+        ((1, 11), "above", 1), ((12, 22), "below", 1), ((23, 32), "above", 1)]
+    assert {t.species for t in tasks} == {1, 2, 3, 4, 5}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from counterpoint.catalogue.base import ERROR, WARNING, Rule
 from counterpoint.catalogue.context import Context
-from counterpoint.model.exercise import Exercise
+from counterpoint.model.exercise import Exercise, edge
 
 VOICE_NAMES = {"cp": "counterpoint", "cf": "cantus firmus", "both": "both voices"}
 
@@ -50,6 +50,7 @@ class Report:
     rulebook: str
     violations: list[Violation] = field(default_factory=list)
     path: str = ""
+    where: str = ""  # which exercise of a file holding several: "bars 12–22" ("" for a file with one)
 
     @property
     def errors(self) -> list[Violation]:
@@ -80,40 +81,27 @@ class Report:
         ex = self.exercise
         return {
             "path": self.path,
+            "where": self.where,
             "rulebook": self.rulebook,
-            "exercise": {"species": ex.species, "position": ex.position, "mode": ex.mode.label, "bars": ex.n_bars},
+            "exercise": {"species": ex.species, "position": ex.position, "mode": ex.mode.label, "bars": ex.n_bars,
+                         "inferred": list(ex.inferred)},
             "violations": [v.to_dict() for v in self.violations],
             "summary": {"errors": len(self.errors), "warnings": len(self.warnings), "penalty": self.penalty},
         }
 
     def to_music21(self):
-        """The exercise as a music21 Score with each violation written as a text above its place, for engraving."""
-        from music21 import expressions
-
-        from counterpoint.model.exercise import TICKS_PER_QUARTER
-
-        score = self.exercise.to_music21()
-        part = score.parts[0]  # the upper voice
-        bar_ql = self.exercise.bar_ticks / TICKS_PER_QUARTER
-        for v in self.violations:
-            text = expressions.TextExpression(v.code)
-            text.style.color = "red" if v.severity == ERROR else "orange"
-            offset = (v.bar - 1) * bar_ql + (v.beat - 1)
-            measure = part.measure(v.bar)
-            if measure is not None:
-                measure.insert(offset - measure.offset, text)
-        return score
+        """The exercise as a music21 Score with each violation's code at its place and the interval figures
+        between the staves (built by counterpoint.io.m21, which registers itself with the model)."""
+        return edge("report_to_score")(self)
 
     def _repr_html_(self) -> str:
         """In a notebook: the score with each violation marked, then the list."""
         from html import escape
 
-        from counterpoint.io.engrave import to_svg
-
         rows = "".join(f"<tr><td>{escape(v.place)}</td><td>{v.code}</td><td>{v.name}</td><td>{escape(v.message)}</td>"
                        f"<td>{v.severity}</td></tr>" for v in self.violations)
-        return (f"<div>{to_svg(self.exercise, report=self)}<p>{len(self.errors)} errors, {len(self.warnings)} warnings"
-                f"</p><table>{rows}</table></div>")
+        return (f"<div>{edge('to_svg')(self.exercise, report=self)}<p>{len(self.errors)} errors, "
+                f"{len(self.warnings)} warnings</p><table>{rows}</table></div>")
 
     def __repr__(self) -> str:
         return f"<Report {self.rulebook}: {len(self.errors)} errors, {len(self.warnings)} warnings>"

@@ -1,4 +1,4 @@
-"""`counterpoint check`: report every broken rule of one or more exercises."""
+"""`counterpoint check`: report every broken rule of one or more exercises (a file may hold several)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,29 @@ from pathlib import Path
 
 from counterpoint.errors import CounterpointError, InputError
 
+MARKED_SUFFIXES = (".pdf", ".svg", ".png", ".musicxml", ".xml", ".mxl")
+
 
 def add_arguments(p) -> None:
     p.add_argument("exercises", nargs="*", metavar="EXERCISE",
-                   help="MusicXML (.musicxml .xml .mxl), kern (.krn) or ABC (.abc) files")
+                   help="MusicXML (.musicxml .xml .mxl), kern (.krn) or ABC (.abc) files; a file may hold several exercises")
     p.add_argument("--cf", metavar="NOTES", help='the cantus firmus as a note list, e.g. "D4 F4 E4 D4"')
-    p.add_argument("--cp", metavar="NOTES", help='the counterpoint as a note list, e.g. "A4:2 D5:2 | ..." (durations for species 2-5)')
+    p.add_argument("--cp", metavar="NOTES", help='the counterpoint as a note list, e.g. "A4:2 D5:2 | ..." (a bare pitch is a whole note)')
     p.add_argument("--rules", default="fux", metavar="NAME|FILE", help="rulebook: a built-in name or a TOML file (default: fux)")
-    p.add_argument("--species", type=int, choices=range(1, 6), metavar="N", help="species 1-5 (default: inferred from the rhythm)")
-    p.add_argument("--cf-voice", choices=("upper", "lower"), help="which voice holds the cantus firmus (default: inferred)")
+    p.add_argument("--species", type=int, choices=range(1, 6), metavar="N", help="species 1-5 (default: from a label, or inferred from the rhythm)")
+    p.add_argument("--cf-voice", choices=("upper", "lower"), help="which staff holds the cantus firmus (default: inferred)")
     p.add_argument("--below", action="store_true", help="with --cf/--cp: the counterpoint lies below the cantus firmus")
     p.add_argument("--mode", help="mode, e.g. 'dorian' or 'G dorian' (default: inferred from the cantus firmus)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--out", metavar="FILE", help="write the marked exercise, each violation at its place and the "
+                   "intervals figured: " + ", ".join(MARKED_SUFFIXES))
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
 
 
 def run(args) -> int:
-    from counterpoint.api import check
+    from counterpoint.api import check, check_all
     from counterpoint.catalogue.rulebook import load_rulebook
-    from counterpoint.cli.report_text import format_report
+    from counterpoint.cli.report_text import format_report, total
 
     if not args.exercises and not args.cf:
         raise InputError("give an exercise file, or the cantus firmus with --cf (and the counterpoint with --cp).")
@@ -33,12 +38,13 @@ def run(args) -> int:
         raise InputError("--cp needs the cantus firmus too: add --cf.")
     if args.below and not args.cf:
         raise InputError("--below goes with --cf/--cp; for files use --cf-voice.")
-    book = load_rulebook(args.rules)  # a bad rulebook is reported once, before any exercise
-
     jobs: list[tuple[str, object]] = [(str(Path(p)), p) for p in args.exercises]
     if args.cf:
         jobs.append(("note list", None))
-    outputs, status = [], 0
+    out = _check_out(args, jobs)
+    book = load_rulebook(args.rules)  # a bad rulebook is reported once, before any exercise
+
+    reports, status = [], 0
     for label, path in jobs:
         try:
             if path is None:
@@ -46,22 +52,69 @@ def run(args) -> int:
 
                 ex = from_text(args.cf, args.cp, species=args.species if args.cp else 0,
                                cp_above=not args.below if args.cp else None, mode=args.mode)
-                report = check(ex, book)
+                found = [check(ex, book)]
+                found[0].path = label
             else:
-                report = check(path, book, species=args.species, cf_voice=args.cf_voice, mode=args.mode)
+                unread: list = []
+                found = check_all(path, book, species=args.species, cf_voice=args.cf_voice, mode=args.mode,
+                                  errors=unread)
+                for where, exc in unread:  # one unreadable exercise of a file: the others are still checked
+                    print(f"counterpoint: {label} {where}: {exc}", file=sys.stderr)
+                    status = max(status, exc.exit_code)
         except CounterpointError as exc:
             if len(jobs) == 1:
                 raise
             print(f"counterpoint: {label}: {exc}", file=sys.stderr)
             status = max(status, exc.exit_code)
             continue
-        status = max(status, 0 if report.ok else 1)
-        if args.format == "json":
-            outputs.append(report.to_dict() | {"path": label})
-        else:
-            outputs.append(format_report(report, label))
+        for report in found:
+            status = max(status, 0 if report.ok else 1)
+        reports += found
+    if out is not None and reports:
+        _write_marked(reports, out)
     if args.format == "json":
-        print(json.dumps(outputs[0] if len(jobs) == 1 and outputs else outputs, indent=2, ensure_ascii=False))
+        print(json.dumps(as_json(reports), indent=2, ensure_ascii=False))
     else:
-        print("\n\n".join(outputs))
+        text = [format_report(r, r.path) for r in reports]
+        if len(reports) > 1:
+            text.append(total(reports))
+        if out is not None and reports:
+            text.append(f"wrote the marked exercise{'s' * (len(reports) > 1)} to {out}")
+        print("\n\n".join(text))
     return status
+
+
+def as_json(reports) -> dict:
+    """The one shape of `check --format json`: {"reports": [...], "summary": {...}}, however many files."""
+    return {"reports": [r.to_dict() for r in reports],
+            "summary": {"exercises": len(reports), "errors": sum(len(r.errors) for r in reports),
+                        "warnings": sum(len(r.warnings) for r in reports)}}
+
+
+def _check_out(args, jobs) -> Path | None:
+    if not args.out:
+        return None
+    out = Path(args.out)
+    if out.suffix.lower() not in MARKED_SUFFIXES:
+        raise InputError(f"cannot write {out.name}; write the marked exercise as {', '.join(MARKED_SUFFIXES)}.")
+    if len(jobs) != 1:
+        raise InputError("--out marks one exercise file (or one note list); check the others without --out.")
+    if not out.parent.exists():
+        raise InputError(f"the folder {out.parent} does not exist.")
+    path = jobs[0][1]
+    if path is not None and Path(path).exists() and out.exists() and out.resolve() == Path(path).resolve():
+        raise InputError("--out names the exercise itself; choose another name.")
+    if out.exists() and not args.force:
+        raise InputError(f"{out} already exists; choose another name, or add --force to replace it.")
+    return out
+
+
+def _write_marked(reports, out: Path) -> None:
+    from counterpoint.io.engrave import PICTURE_SUFFIXES, reports_pages, write_pages
+
+    if out.suffix.lower() in PICTURE_SUFFIXES:
+        write_pages(reports_pages(reports), out)  # a PDF starts each exercise on a new page
+        return
+    from counterpoint.io.m21 import write_marked_score
+
+    write_marked_score(reports, out)

@@ -27,7 +27,7 @@ def add_arguments(p) -> None:
 
     p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument("worksheet", help="the worksheet (MusicXML, kern or ABC)")
-    p.add_argument("-o", "--out", metavar="FILE", help="write the filled worksheet (.musicxml, .xml or .mxl)")
+    p.add_argument("-o", "--out", metavar="FILE", help="write the filled worksheet (.musicxml, .xml, .mxl) or engrave it (.pdf, .svg, .png)")
     p.add_argument("--species", type=int, choices=range(1, 6), metavar="N",
                    help="species 1-5 for every exercise (default: read from the worksheet's labels)")
     p.add_argument("--answer-key", action="store_true",

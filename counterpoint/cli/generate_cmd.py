@@ -56,7 +56,7 @@ def run(args) -> int:
     if out is not None:
         from counterpoint.io.writers import write_solutions
 
-        write_solutions(found[:1], out)
+        write_solutions(list(found), out)  # .json takes every solution; a score or picture the best
     if args.format == "json":
         solutions = [s.to_dict() | {"critic_reasons": s.critic_reasons()} for s in found]
         print(json.dumps({"solutions": solutions, "stats": _stats(found, elapsed)}, indent=2, ensure_ascii=False))
@@ -67,7 +67,8 @@ def run(args) -> int:
 
 def _stats(found, elapsed) -> dict:
     st = found.stats
-    return {"candidates": st.solutions, "seconds": round(elapsed, 3), "timed_out": st.timed_out}
+    return {"candidates": st.solutions, "shown": len(found),
+            "seconds": round(elapsed, 3), "timed_out": st.timed_out}
 
 
 def _text(found, args, elapsed, out) -> str:
@@ -78,8 +79,8 @@ def _text(found, args, elapsed, out) -> str:
     st = found.stats
     with_critic = "critic" in found[0].parts
     ranking = "rules + critic" if with_critic else "rule penalties"
-    lines = [f"{ex.mode.label}, {SPECIES_NAMES[args.species]} {where}, rulebook {found[0].report.rulebook}, "
-             f"{st.solutions} legal lines ranked by {ranking} ({elapsed:.1f} s)", ""]
+    lines = [f"{ex.mode.label}, {SPECIES_NAMES[args.species]} {where}, rulebook {found[0].report.rulebook}: "
+             f"the best {len(found)} of the first {st.solutions} legal lines found, ranked by {ranking} ({elapsed:.1f} s)", ""]
     lines += [f"note: {n}" for n in st.notes if n.startswith("ranked by rules alone")]
     width = max(len(s.notes) for s in found)
     for k, s in enumerate(found, 1):

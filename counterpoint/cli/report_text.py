@@ -1,4 +1,4 @@
-"""Render check reports for the terminal: one line per violation, then a summary."""
+"""Render check reports for the terminal: what was inferred, one line per violation, then a summary."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ CODE_HINT = "`counterpoint rules CODE` explains a rule"
 
 def format_report(report: Report, label: str) -> str:
     ex = report.exercise
-    lines = [f"{label}: {ex.describe}, rulebook {report.rulebook}"]
+    where = f" {report.where}" if report.where else ""
+    lines = [f"{label}{where}: {ex.describe}, rulebook {report.rulebook}"]
+    lines += [f"  {note}" for note in ex.inferred]
     if report.violations:
         lines.append("")
         place_w = max(len(v.place) for v in report.violations)
@@ -29,3 +31,11 @@ def summary(report: Report) -> str:
     if not report.violations:
         return "no errors, no warnings"
     return f"{words}  ·  {CODE_HINT}"
+
+
+def total(reports: list[Report]) -> str:
+    """'3 exercises: 2 errors, 1 warning' over several reports."""
+    e = sum(len(r.errors) for r in reports)
+    w = sum(len(r.warnings) for r in reports)
+    n = len(reports)
+    return f"{n} exercise{'s' * (n != 1)}: {e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"

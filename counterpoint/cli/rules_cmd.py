@@ -24,7 +24,10 @@ def run(args) -> int:
         rule = find(args.rule)
         if rule is None:
             raise InputError(f"no rule '{args.rule}'; `counterpoint rules` lists them.")
-        print(rule_text(rule, book.get(rule.code)))
+        if args.format == "json":
+            print(json.dumps(rule_json(rule, book.get(rule.code)), indent=2, ensure_ascii=False))
+        else:
+            print(rule_text(rule, book.get(rule.code)))
         return 0
     rows = []
     for r in RULES:
@@ -43,3 +46,21 @@ def run(args) -> int:
     for r in rows:
         print(f"{r['code']}  {r['name']:<{name_w}}  {r['severity']:<7}  {r['species']:<{spec_w}}  {r['message']}")
     return 0
+
+
+def rule_json(rule, setting) -> dict:
+    """One rule's documentation for scripts: the same content as the text, as fields."""
+    import dataclasses
+
+    from counterpoint.catalogue.docs import species_label
+
+    def example(ex) -> dict:
+        return {"cf": ex.cf, "cp": ex.cp, "species": ex.species, "position": "above" if ex.above else "below",
+                "mode": ex.mode, "bars": list(ex.bars)}
+
+    options = setting.options if setting else rule.default_options
+    return {"code": rule.code, "name": rule.name, "family": rule.family,
+            "severity": setting.severity if setting else "off", "weight": setting.weight if setting else rule.weight,
+            "species": species_label(rule), "message": rule.message, "what": rule.what, "why": rule.why,
+            "exceptions": rule.exceptions or "", "wrong": example(rule.wrong), "right": example(rule.right),
+            "options": {f.name: getattr(options, f.name) for f in dataclasses.fields(options)}, "source": rule.source}

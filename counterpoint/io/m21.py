@@ -13,48 +13,12 @@ from counterpoint.errors import InputError
 from counterpoint.model.build import assemble, mean_height
 from counterpoint.model.exercise import TICKS_PER_QUARTER, Exercise, Note
 from counterpoint.model.pitch import STEPS, Pitch
+from counterpoint.worksheet import SEPARATING_BARLINES as _SEPARATING, species_from_text
+from counterpoint.scorefile import SUFFIXES, parse_file, register_clef  # noqa: F401  (SUFFIXES: for callers)
+from counterpoint.scorefile import pitch_from_m21 as _pitch, pitch_to_m21 as _m21_pitch  # noqa: F401
 
-SUFFIXES = {".musicxml", ".xml", ".mxl", ".krn", ".abc"}
 _CF_WORDS = re.compile(r"\b(cantus|c\.\s?f\.|cf)\b", re.IGNORECASE)
 _CF_POSITION = re.compile(r"cantus\s+firmus\s*(?::|&colon;)\s*(lower|upper)", re.IGNORECASE)
-_ABC_VOICE = re.compile(r"^V:\s*\d\S*(.*)$", re.MULTILINE)
-_SPECIES_LABEL = re.compile(r"species\s*(?::|&colon;)?\s*([1-5])\b|\b([1-5])(?:st|nd|rd|th)\s+species", re.IGNORECASE)
-
-
-def parse_file(path: str | Path):
-    """Parse a score file with music21, turning every failure into one sentence."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path} does not exist.")
-    if path.is_dir():
-        raise InputError(f"{path} is a folder, not a score.")
-    if path.suffix.lower() not in SUFFIXES:
-        raise InputError(f"{path.name} is not a score this tool reads; use MusicXML (.musicxml, .xml, .mxl), kern (.krn) or ABC (.abc).")
-    if path.stat().st_size == 0:
-        raise InputError(f"{path.name} is empty.")
-    from music21 import converter
-
-    try:
-        score = converter.parse(str(path), forceSource=True)
-    except Exception as exc:  # music21 raises many unrelated types for unreadable input
-        reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path.name} could not be read as music ({reason}).") from None
-    if path.suffix.lower() == ".abc":
-        _name_abc_voices(score, path.read_text(encoding="utf-8", errors="replace"))
-    return score
-
-
-def _name_abc_voices(score, text: str) -> None:
-    """Give each part the name="..." of its V: line, which music21 drops (it makes one part per V: line)."""
-    names = []
-    for m in _ABC_VOICE.finditer(text):
-        name = re.search(r'\b(?:name|nm)="([^"]*)"', m.group(1))
-        names.append(name.group(1) if name else "")
-    parts = list(score.parts)
-    if len(names) == len(parts):
-        for part, name in zip(parts, names):
-            if name and not part.partName:
-                part.partName = name
 
 
 def load_exercise(path: str | Path, **overrides) -> Exercise:
@@ -62,6 +26,125 @@ def load_exercise(path: str | Path, **overrides) -> Exercise:
     score = parse_file(path)
     overrides.setdefault("title", Path(path).stem)
     return exercise_from_score(score, **overrides)
+
+
+def load_exercises(path: str | Path, errors: list | None = None, **overrides) -> list[tuple[str, Exercise]]:
+    """Every exercise in a file, as ("bars 12-22", Exercise) pairs in score order ("" when the file holds one).
+
+    A file holds several exercises when its bars fall into sections: a double or final barline on any staff
+    ends one, and in a score of two staves or more, bars where every staff rests lie between two (the files
+    ``fill`` writes, and Fux's combined files, where the cantus firmus may change staff from one exercise to
+    the next). Each section is read as its own two-voice exercise, its labels read from its own bars; four
+    staves with notes are read as two staff pairs. ``overrides`` apply to every exercise.
+
+    An exercise that cannot be read raises InputError naming its bars; with ``errors`` (a list) given, it
+    is recorded there as (where, InputError) instead and the other exercises are still read.
+    """
+    score = parse_file(path)
+    overrides.setdefault("title", Path(path).stem)
+    return exercises_from_score(score, errors, **overrides)
+
+
+def exercises_from_score(score, errors: list | None = None, **overrides) -> list[tuple[str, Exercise]]:
+    from music21 import stream
+
+    sections = _sections(score) if isinstance(score, stream.Score) else []
+    if len(sections) <= 1:
+        pieces = [("", score)]
+    else:
+        pieces = [(f"bars {a}–{b}", _section_score(score, first, stop)) for first, stop, (a, b) in sections]
+    out = []
+    for where, sub in pieces:
+        for staves, pair in _staff_pairs(sub):
+            label = ", ".join(t for t in (where, staves) if t)
+            try:
+                out.append((label, exercise_from_score(pair, **overrides)))
+            except InputError as exc:
+                if errors is None or not label:
+                    raise InputError(f"{label}: {exc}" if label else str(exc)) from None
+                errors.append((label, exc))
+    return out
+
+
+def _staff_pairs(score) -> list[tuple[str, object]]:
+    """A score of 2k staves with notes (a filled worksheet of k staff pairs) as k two-staff scores, top first."""
+    import copy
+
+    from music21 import stream
+
+    if not isinstance(score, stream.Score):
+        return [("", score)]
+    voiced = [p for p in score.parts if any(not e.isRest for e in p.recurse().notesAndRests)]
+    if len(voiced) <= 2 or len(voiced) % 2:
+        return [("", score)]  # two voices, or an odd number, which exercise_from_score reports
+    pairs = []
+    for k in range(0, len(voiced), 2):
+        pair = stream.Score()
+        pair.metadata = score.metadata
+        for p in voiced[k:k + 2]:
+            pair.insert(0, copy.deepcopy(p))
+        index = [list(score.parts).index(p) + 1 for p in voiced[k:k + 2]]
+        pairs.append((f"staves {index[0]}–{index[1]}", pair))
+    return pairs
+
+
+def _sections(score) -> list[tuple[int, int, tuple[int, int]]]:
+    """(first measure index, one past the last, (first and last bar number)) of each section with notes."""
+    from music21 import stream
+
+    parts = [list(p.getElementsByClass(stream.Measure)) for p in score.parts]
+    if not parts or not all(parts) or len({len(ms) for ms in parts}) != 1:
+        return []
+    out, start = [], None
+    for i in range(len(parts[0])):
+        sounding = any(any(not e.isRest for e in ms[i].recurse().notesAndRests) for ms in parts)
+        if not sounding and len(parts) == 1:  # one staff: a rest inside the cantus firmus, reported as such
+            continue
+        if not sounding:
+            if start is not None:
+                out.append((start, i))
+            start = None
+            continue
+        if start is None:
+            start = i
+        if any(ms[i].rightBarline is not None and ms[i].rightBarline.type in _SEPARATING for ms in parts):
+            out.append((start, i + 1))
+            start = None
+    if start is not None:
+        out.append((start, len(parts[0])))
+
+    def number(i):
+        n = getattr(parts[0][i], "number", None)
+        return n if n else i + 1
+
+    return [(a, b, (number(a), number(b - 1))) for a, b in out]
+
+
+def _section_score(score, first: int, stop: int):
+    """A new Score of bars [first, stop) of every staff, with the clef, key and metre in force restated."""
+    import copy
+
+    from music21 import clef, key, meter, metadata, stream
+
+    sub = stream.Score()
+    sub.metadata = metadata.Metadata()
+    for part in score.parts:
+        measures = list(part.getElementsByClass(stream.Measure))
+        new = stream.Part()
+        new.partName = part.partName
+        if part_id(part):
+            new.id = part.id
+        for i in range(first, stop):
+            m = copy.deepcopy(measures[i])
+            if i == first:
+                for cls in (clef.Clef, key.KeySignature, meter.TimeSignature):
+                    if not m.getElementsByOffset(0).getElementsByClass(cls):
+                        ctx = measures[i].getContextByClass(cls)
+                        if ctx is not None:
+                            m.insert(0, copy.deepcopy(ctx))
+            new.append(m)
+        sub.insert(0, new)
+    return sub
 
 
 def _part_notes(part, label: str) -> tuple[list[Note], list[str]]:
@@ -85,10 +168,16 @@ def _part_notes(part, label: str) -> tuple[list[Note], list[str]]:
             continue
         tie = el.tie is not None and el.tie.type in ("start", "continue")
         notes.append(Note(_pitch(el.pitch), start, dur, tie))
-    texts = [str(part.partName or _kern_name(flat)), str(getattr(part, "id", "") or "")]
+    texts = [str(part.partName or _kern_name(flat)), part_id(part)]
     texts += [t.content for t in flat.getElementsByClass(expressions.TextExpression)]
     texts += [str(c.comment) for c in flat.getElementsByClass("SpineComment")]  # kern !LO:TX texts
     return _fill_gaps(notes), texts
+
+
+def part_id(part) -> str:
+    """The part's id when a file gave it one; music21 otherwise makes it a number (the object's id)."""
+    pid = getattr(part, "id", "")
+    return pid if isinstance(pid, str) and not pid.isdigit() else ""
 
 
 def _kern_name(flat) -> str:
@@ -121,13 +210,6 @@ def _ticks(ql, label: str) -> int:
     return int(value)
 
 
-def _pitch(p) -> Pitch:
-    alter = int(p.alter) if p.accidental is not None else 0
-    if alter != p.alter:
-        raise InputError(f"{p.nameWithOctave} is a microtone; only whole semitone accidentals are supported.")
-    return Pitch(p.octave if p.octave is not None else 4, STEPS.index(p.step), alter)
-
-
 def exercise_from_score(score, *, species: int | None = None, cf_voice: str | None = None,
                         mode=None, title: str = "") -> Exercise:
     """Turn a music21 Score (one or two voices) into an Exercise, inferring what is not given."""
@@ -146,28 +228,37 @@ def exercise_from_score(score, *, species: int | None = None, cf_voice: str | No
     if len(voices) > 2:
         raise InputError(f"the file has {len(voices)} voices with notes; a two-voice exercise has a cantus firmus and at most one counterpoint.")
 
+    inferred: list[str] = []
     if species is None:
         for text in texts_all:
-            m = _SPECIES_LABEL.search(text)
-            if m:
-                species = int(m.group(1) or m.group(2))
+            found = species_from_text(text)
+            if found:
+                species = found
+                inferred.append(f"species {found} (from the label '{_short(text)}'; --species overrides)")
                 break
-    cf_i = _cf_index(voices, cf_voice, texts_all)
+    cf_i, why, guessed = _cf_index(voices, cf_voice, texts_all)
+    if why:
+        inferred.append(why)
     cf_notes = voices[cf_i][0]
     cp_notes = voices[1 - cf_i][0] if len(voices) == 2 else []
-    cf_notes = _strip_rests(cf_notes)
-
-    signature = None
-    ks = score.recurse().getElementsByClass(key.KeySignature).first()
-    if ks is not None:
-        signature = ks.sharps
-    if not title and score.metadata is not None and score.metadata.title:
-        title = score.metadata.title
-    cp_above = None
-    if len(voices) == 2:
-        cp_above = mean_height(cp_notes) >= mean_height(cf_notes)
-    return assemble(tuple(cf_notes), tuple(cp_notes), species=species, cp_above=cp_above, mode=mode,
-                    signature=signature, title=title)
+    try:
+        cf_notes = _strip_rests(cf_notes)
+        signature = None
+        ks = score.recurse().getElementsByClass(key.KeySignature).first()
+        if ks is not None:
+            signature = ks.sharps
+        if not title and score.metadata is not None and score.metadata.title:
+            title = score.metadata.title
+        cp_above = None
+        if len(voices) == 2:
+            cp_above = mean_height(cp_notes) >= mean_height(cf_notes)
+        return assemble(tuple(cf_notes), tuple(cp_notes), species=species, cp_above=cp_above, mode=mode,
+                        signature=signature, title=title, inferred=tuple(inferred))
+    except InputError as exc:
+        if not guessed:
+            raise
+        raise InputError(f"taking the lower staff as the cantus firmus (a guess: both voices move in equal notes), "
+                         f"{str(exc).rstrip('.')}; if the cantus firmus is the upper staff, add --cf-voice upper.") from None
 
 
 def _strip_rests(cf: list[Note]) -> list[Note]:
@@ -184,25 +275,38 @@ def _strip_rests(cf: list[Note]) -> list[Note]:
     return cf
 
 
-def _cf_index(voices, cf_voice: str | None, texts: list[str]) -> int:
+def _cf_index(voices, cf_voice: str | None, texts: list[str]) -> tuple[int, str, bool]:
+    """(index of the cantus firmus voice, how it was found in words or "" when given, whether it was a guess)."""
     if len(voices) == 1:
-        return 0
+        return 0, "", False
     order = sorted(range(2), key=lambda i: mean_height(voices[i][0]))  # [lower, upper]
+
+    def where(i: int) -> str:
+        return "upper" if i == order[1] else "lower"
+
     if cf_voice is not None:
         if cf_voice not in ("upper", "lower"):
             raise InputError(f"--cf-voice must be 'upper' or 'lower', not '{cf_voice}'.")
-        return order[1] if cf_voice == "upper" else order[0]
+        return (order[1] if cf_voice == "upper" else order[0]), "", False
     for i, (_, own) in enumerate(voices):
-        if any(_CF_WORDS.search(t) for t in own[:2]):
-            return i
+        named = next((t for t in own[:2] if _CF_WORDS.search(t)), None)
+        if named:
+            return i, f"cantus firmus: {where(i)} staff (named '{_short(named)}')", False
     for t in texts:
         m = _CF_POSITION.search(t)
         if m:
-            return order[1] if m.group(1).lower() == "upper" else order[0]
+            i = order[1] if m.group(1).lower() == "upper" else order[0]
+            return i, f"cantus firmus: {where(i)} staff (from the label '{_short(t)}')", False
     uniform = [_is_uniform(v[0]) for v in voices]
     if uniform[0] != uniform[1]:
-        return 0 if uniform[0] else 1
-    return order[0]  # both move in whole notes: the lower voice is taken as the cantus firmus
+        i = 0 if uniform[0] else 1
+        return i, f"cantus firmus: {where(i)} staff (the one in equal notes; --cf-voice overrides)", False
+    return order[0], ("cantus firmus: lower staff, a guess: both voices move in equal notes; "
+                      "if the cantus firmus is the upper staff, add --cf-voice upper"), True
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _is_uniform(notes: list[Note]) -> bool:
@@ -211,13 +315,6 @@ def _is_uniform(notes: list[Note]) -> bool:
 
 
 # -- writing ----------------------------------------------------------------------------------------
-
-def _m21_pitch(p: Pitch):
-    from music21 import pitch as m21pitch
-
-    acc = {0: "", 1: "#", 2: "##", -1: "-", -2: "--"}[p.alter]
-    return m21pitch.Pitch(f"{STEPS[p.step]}{acc}{p.octave}")
-
 
 def _m21_part(notes, name: str, ex: Exercise):
     from music21 import clef, key, meter, note, stream, tie
@@ -245,7 +342,7 @@ def _m21_part(notes, name: str, ex: Exercise):
             prev_tie = n.tie
         part.append(el)
     if pitches:
-        part.insert(0, clef.bestClef(part, recurse=True))
+        part.insert(0, register_clef([n.pitch for n in notes if n.pitch is not None]))
     part.makeMeasures(inPlace=True)
     part.makeTies(inPlace=True)
     return part
@@ -276,3 +373,90 @@ def write_exercise(ex: Exercise, path: str | Path) -> Path:
         raise InputError(f"cannot write {path.name}; use .musicxml, .xml, .mxl or .mid.")
     exercise_to_score(ex).write(fmt, fp=str(path))
     return path
+
+
+def report_to_score(report, messages: bool = False):
+    """The exercise as a Score with each violation's code written above its place (with ``messages``, the
+    code, name and message) and the interval of every counterpoint note over the cantus firmus written as a
+    figure under the upper staff: the marked exercise a teacher hands back."""
+    from music21 import expressions
+
+    ex = report.exercise
+    score = exercise_to_score(ex)
+    upper = score.parts[0]
+    bar_ql = ex.bar_ticks / TICKS_PER_QUARTER
+    for v in report.violations:
+        text = expressions.TextExpression(f"{v.code} {v.name}: {v.message}" if messages else v.code)
+        text.style.color = "red" if v.severity == "error" else "orange"
+        text.placement = "above"
+        offset = (v.bar - 1) * bar_ql + (v.beat - 1)
+        measure = upper.measure(v.bar)
+        if measure is not None:
+            measure.insert(offset - measure.offset, text)
+    if not ex.is_cantus_only:
+        _figure_intervals(ex, upper)
+    return score
+
+
+def write_marked_score(reports, path: str | Path) -> Path:
+    """Write marked reports as MusicXML (.musicxml, .xml, .mxl): each violation's code, name and message at
+    its place, intervals figured; several exercises one after another, each ended by a double barline."""
+    import copy
+
+    from music21 import bar, stream
+
+    path = Path(path)
+    fmt = {".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "mxl"}.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"cannot write {path.name} as a score; use .musicxml, .xml or .mxl.")
+    scores = [report_to_score(r, messages=True) for r in reports]
+    if len({len(s.parts) for s in scores}) != 1:
+        raise InputError("the exercises have different numbers of voices; write the marked file as .pdf or .svg.")
+    result = scores[0]
+    if len(scores) > 1:
+        result.metadata.title = Path(reports[0].path).stem + " (marked)" if reports[0].path else "Marked exercises"
+        for more in scores[1:]:
+            for target, part in zip(result.parts, more.parts):
+                count = len(target.getElementsByClass(stream.Measure))
+                target.getElementsByClass(stream.Measure).last().rightBarline = bar.Barline("double")
+                for k, m in enumerate(part.getElementsByClass(stream.Measure), 1):
+                    m = copy.deepcopy(m)
+                    m.number = count + k
+                    target.append(m)
+    result.write(fmt, fp=str(path))
+    return path
+
+
+def interval_figures(ex: Exercise) -> list[tuple[int, int]]:
+    """(tick, interval number) wherever either voice strikes a note: 8 for an octave, 10 for a tenth."""
+    from counterpoint.model.interval import Interval
+
+    def sounding(notes, t):
+        return next((n.pitch for n in notes if n.start <= t < n.end and n.pitch is not None), None)
+
+    upper, lower = (ex.cp, ex.cf) if ex.cp_above else (ex.cf, ex.cp)
+    out = []
+    for t in sorted({n.start for n in (*ex.cp, *ex.cf) if n.pitch is not None}):
+        hi, lo = sounding(upper, t), sounding(lower, t)
+        if hi is not None and lo is not None:
+            out.append((t, abs(Interval.between(lo, hi).steps) + 1))
+    return out
+
+
+def _figure_intervals(ex: Exercise, upper_part) -> None:
+    figures = dict(interval_figures(ex))
+    for el in upper_part.recurse().notes:
+        tick = int(Fraction(el.getOffsetInHierarchy(upper_part)) * TICKS_PER_QUARTER)
+        if tick in figures:
+            el.addLyric(str(figures[tick]))
+
+
+def _register() -> None:
+    from counterpoint.model.exercise import register_edge
+
+    register_edge("exercise_to_score", exercise_to_score)
+    register_edge("exercise_from_score", exercise_from_score)
+    register_edge("report_to_score", report_to_score)
+
+
+_register()

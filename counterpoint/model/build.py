@@ -9,7 +9,6 @@ from counterpoint.model.notation import parse_notes
 from counterpoint.model.species import infer_species
 
 MIN_CF_NOTES = 3
-DEFAULT_DURATION = {0: WHOLE, 1: WHOLE, 2: WHOLE // 2, 3: WHOLE // 4, 4: WHOLE // 2, 5: WHOLE // 2}
 
 
 def assemble(
@@ -21,6 +20,7 @@ def assemble(
     mode: Mode | str | None = None,
     signature: int | None = None,
     title: str = "",
+    inferred: tuple[str, ...] = (),
 ) -> Exercise:
     """Check the parts' shape and build an :class:`Exercise`.
 
@@ -58,6 +58,8 @@ def assemble(
 
     if species is None:
         species = infer_species(cp, bar, len(cf)) if sounding else 0
+        if species:
+            inferred = (f"species inferred: {species} (from the rhythm; --species overrides)", *inferred)
     if species and species != 5:
         fast = min(n.duration for n in sounding)
         if fast < bar // 4:
@@ -70,18 +72,14 @@ def assemble(
     if cp_above is None:
         cp_above = mean_height(sounding) >= mean_height(cf) if sounding else True
     return Exercise(cf=tuple(cf), cp=tuple(cp) if species else (), mode=mode, species=species,
-                    cp_above=cp_above, bar_ticks=bar, title=title)
+                    cp_above=cp_above, bar_ticks=bar, title=title, inferred=tuple(inferred))
 
 
 def from_text(cf: str, cp: str | None = None, **kwargs) -> Exercise:
     """Build an exercise from note lists: ``from_text("D4 F4 E4 D4", "A4 A4 G4 A4")``."""
-    species = kwargs.get("species")
-    default = DEFAULT_DURATION.get(species or 1, WHOLE)
     cf_notes = parse_notes(cf)
-    if cp is not None and species is None:
-        # Without a species, a bare pitch is a whole note; note values in the text override it.
-        default = WHOLE
-    cp_notes = parse_notes(cp, default) if cp else ()
+    # A bare pitch is a whole note whatever the species; note values in the text (A4:2) give others.
+    cp_notes = parse_notes(cp, WHOLE) if cp else ()
     return assemble(cf_notes, cp_notes, **kwargs)
 
 

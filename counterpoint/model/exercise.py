@@ -47,6 +47,8 @@ class Exercise:
     cp_above: bool = True
     bar_ticks: int = WHOLE
     title: str = ""
+    # What was inferred rather than given, in words for the report: ("species inferred: 2 (from the rhythm)",).
+    inferred: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def n_bars(self) -> int:
@@ -86,12 +88,27 @@ class Exercise:
         return replace(self, cp=tuple(cp), species=self.species if species is None else species)
 
     def to_music21(self):
-        from counterpoint.io.m21 import exercise_to_score
-
-        return exercise_to_score(self)
+        """A music21 Score of the exercise (the converter lives in counterpoint.io.m21)."""
+        return edge("exercise_to_score")(self)
 
     @classmethod
     def from_music21(cls, score, **overrides) -> Exercise:
-        from counterpoint.io.m21 import exercise_from_score
+        """An Exercise read from a music21 Score (the reader lives in counterpoint.io.m21)."""
+        return edge("exercise_from_score")(score, **overrides)
 
-        return exercise_from_score(score, **overrides)
+
+# The layers above (counterpoint.io) register their converters here when they are imported, so that the
+# model offers ``to_music21`` without ever importing a layer above it. Importing ``counterpoint`` (which
+# any ``counterpoint.*`` import does first) imports counterpoint.io and so fills this table.
+EDGES: dict = {}
+
+
+def register_edge(name: str, function) -> None:
+    EDGES[name] = function
+
+
+def edge(name: str):
+    try:
+        return EDGES[name]
+    except KeyError:
+        raise RuntimeError(f"{name} is provided by counterpoint.io; import counterpoint.io first.") from None

@@ -61,3 +61,16 @@ def test_no_solution_exit_1_names_the_rules(capsys):
     assert main(["generate", "--cf", CF, "--species", "1", "--range", "E5-G5", "--time-limit", "2"]) == 1
     err = capsys.readouterr().err
     assert "no first species line above this cantus firmus" in err and "C10" in err
+
+
+def test_json_out_holds_every_solution_and_the_header_the_real_numbers(tmp_path, capsys):
+    out = tmp_path / "lines.json"
+    cf = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"
+    assert main(["generate", "--cf", cf, "--species", "1", "-n", "4", "--seed", "1", "--no-critic", "--out", str(out)]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    lines = json.loads(out.read_text())
+    assert len(lines) == 4 and len({tuple(s["pitches"]) for s in lines}) == 4
+    assert "the best 4 of the first " in header
+    assert main(["generate", "--cf", cf, "--species", "1", "-n", "2", "--seed", "1", "--no-critic", "--format", "json"]) == 0
+    stats = json.loads(capsys.readouterr().out)["stats"]
+    assert stats["shown"] == 2 and stats["candidates"] >= 2

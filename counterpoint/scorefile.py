@@ -1,0 +1,79 @@
+"""Reading a score file with music21, and converting pitches both ways: the primitives shared by the
+worksheet engine (a layer below io) and counterpoint.io. music21 is imported inside the functions."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from counterpoint.errors import InputError
+from counterpoint.model.pitch import STEPS, Pitch
+
+SUFFIXES = {".musicxml", ".xml", ".mxl", ".krn", ".abc"}
+_ABC_VOICE = re.compile(r"^V:\s*\d\S*(.*)$", re.MULTILINE)
+
+
+def parse_file(path: str | Path):
+    """Parse a score file with music21, turning every failure into one sentence."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist.")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a score.")
+    if path.suffix.lower() not in SUFFIXES:
+        raise InputError(f"{path.name} is not a score this tool reads; use MusicXML (.musicxml, .xml, .mxl), kern (.krn) or ABC (.abc).")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path.name} is empty.")
+    from music21 import converter
+
+    try:
+        score = converter.parse(str(path), forceSource=True)
+    except Exception as exc:  # music21 raises many unrelated types for unreadable input
+        reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{path.name} could not be read as music ({reason}).") from None
+    if path.suffix.lower() == ".abc":
+        _name_abc_voices(score, path.read_text(encoding="utf-8", errors="replace"))
+    return score
+
+
+def _name_abc_voices(score, text: str) -> None:
+    """Give each part the name="..." of its V: line, which music21 drops (it makes one part per V: line)."""
+    names = []
+    for m in _ABC_VOICE.finditer(text):
+        name = re.search(r'\b(?:name|nm)="([^"]*)"', m.group(1))
+        names.append(name.group(1) if name else "")
+    parts = list(score.parts)
+    if len(names) == len(parts):
+        for part, name in zip(parts, names):
+            if name and not part.partName:
+                part.partName = name
+
+
+def pitch_from_m21(p) -> Pitch:
+    alter = int(p.alter) if p.accidental is not None else 0
+    if alter != p.alter:
+        raise InputError(f"{p.nameWithOctave} is a microtone; only whole semitone accidentals are supported.")
+    return Pitch(p.octave if p.octave is not None else 4, STEPS.index(p.step), alter)
+
+
+def pitch_to_m21(p: Pitch):
+    from music21 import pitch as m21pitch
+
+    acc = {0: "", 1: "#", 2: "##", -1: "-", -2: "--"}[p.alter]
+    return m21pitch.Pitch(f"{STEPS[p.step]}{acc}{p.octave}")
+
+
+# Each clef's bottom and top staff line as diatonic numbers (C4 is 28), in order of preference.
+_CLEFS = {"treble": (30, 38), "bass": (18, 26), "tenor": (22, 30), "alto": (24, 32)}
+
+
+def register_clef(pitches):
+    """The music21 clef that needs the fewest ledger lines for these pitches (treble, then bass, on a tie)."""
+    from music21 import clef
+
+    def ledgers(bounds):
+        low, high = bounds
+        return sum(max(0, (low - p.diatonic) // 2) + max(0, (p.diatonic - high) // 2) for p in pitches)
+
+    name = min(_CLEFS, key=lambda c: (ledgers(_CLEFS[c]), list(_CLEFS).index(c)))
+    return {"treble": clef.TrebleClef, "bass": clef.BassClef, "tenor": clef.TenorClef, "alto": clef.AltoClef}[name]()
