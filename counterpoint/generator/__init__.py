@@ -39,9 +39,9 @@ def cantus_exercise(cf, mode: str | Mode | None = None) -> Exercise:
     if isinstance(cf, Exercise):
         return assemble(cf.cf, species=0, mode=mode or cf.mode, title=cf.title)
     if isinstance(cf, Path) or (isinstance(cf, str) and Path(cf).suffix.lower() in {".musicxml", ".xml", ".mxl", ".krn", ".abc"}):
-        from counterpoint.io.m21 import load_exercise
+        from counterpoint.model.exercise import edge
 
-        ex = load_exercise(cf, mode=mode)
+        ex = edge("load_exercise")(cf, mode=mode)  # the reader lives in counterpoint.io.m21
         return assemble(ex.cf, species=0, mode=ex.mode, title=ex.title)
     if isinstance(cf, str):
         return assemble(parse_notes(cf), species=0, mode=mode)

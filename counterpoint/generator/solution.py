@@ -58,7 +58,9 @@ class Solution:
         """In a notebook: the engraved line, then why it ranks here."""
         from html import escape
 
-        from counterpoint.io.engrave import to_svg
+        from counterpoint.model.exercise import edge
+
+        to_svg = edge("to_svg")  # the engraver lives in counterpoint.io.engrave
 
         rows = "".join(f"<tr><td>{c}</td><td>{escape(n)}</td><td>{escape(p)}</td><td>{w:g}</td></tr>"
                        for c, n, p, w in self.penalties)

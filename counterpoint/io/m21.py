@@ -457,6 +457,7 @@ def _register() -> None:
     register_edge("exercise_to_score", exercise_to_score)
     register_edge("exercise_from_score", exercise_from_score)
     register_edge("report_to_score", report_to_score)
+    register_edge("load_exercise", load_exercise)
 
 
 _register()
