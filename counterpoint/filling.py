@@ -23,7 +23,6 @@ The output is never the worksheet itself, and an existing file is only replaced 
 from __future__ import annotations
 
 import copy
-import os
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -93,24 +92,29 @@ def fill(worksheet, out=None, species: int | None = None, answer_key: bool = Fal
             raise type(exc)(f"{task.where}: {exc}") from None
         done.append(Filled(task, list(found), found.stats.timed_out))
     if out_path is not None:
+        from counterpoint.io.m21 import write_score
+        from counterpoint.io.safe import safe_output
+
         result = answer_key_score(score, done) if answer_key else filled_score(score, done)
-        result.write(OUT_SUFFIXES[out_path.suffix.lower()], fp=str(out_path))
+        with safe_output(out_path, force=force, inputs=_inputs(source, rules)) as tmp:
+            write_score(result, OUT_SUFFIXES[out_path.suffix.lower()], tmp)
     return done
 
 
+def _inputs(source: Path | None, rules) -> tuple:
+    return tuple(p for p in (source, rules if isinstance(rules, (str, Path)) else None) if p is not None)
+
+
 def _check_out(out, source: Path | None, force: bool) -> Path:
+    from counterpoint.io.safe import check_destination
+
     out = Path(out)
     if out.suffix.lower() not in OUT_SUFFIXES:
         raise InputError(f"cannot write {out.name}; write the worksheet as .musicxml, .xml or .mxl.")
-    if source is not None and (out.resolve() == source.resolve()
-                               or (out.exists() and source.exists() and os.path.samefile(out, source))):
+    if source is not None and out.resolve() == source.resolve():
         raise InputError(f"the output is the worksheet itself ({source.name}); "
                          "write the filled worksheet to another file.")
-    if out.exists() and not force:
-        raise InputError(f"{out} already exists; choose another name, or add --force to replace it.")
-    if not out.parent.exists():
-        raise InputError(f"the folder {out.parent} does not exist.")
-    return out
+    return check_destination(out, force=force, inputs=(source,) if source is not None else ())
 
 
 def filled_score(score, done: list[Filled], k: int = 0, labels: bool = False):

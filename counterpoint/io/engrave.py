@@ -25,22 +25,25 @@ def to_svg(exercise, annotate: bool = False, report=None) -> str:
     return tk.renderToSVG(1)
 
 
-def write_picture(exercise, path: str | Path) -> Path:
-    """Write .svg, .png or .pdf."""
+def write_picture(exercise, path: str | Path, *, force: bool = False, inputs=()) -> Path:
+    """Write .svg, .png or .pdf (through :func:`counterpoint.io.safe.safe_output`)."""
+    from counterpoint.io.safe import safe_output
+
     path = Path(path)
-    svg = to_svg(exercise)
     suffix = path.suffix.lower()
-    if suffix == ".svg":
-        path.write_text(svg, encoding="utf-8")
-        return path
-    try:
-        import cairosvg
-    except (ImportError, OSError) as exc:  # cairosvg needs the system's cairo library
-        raise InputError(f"cannot write {path.name}: PNG and PDF need the cairo library ({exc}); write .svg instead.") from None
-    if suffix == ".png":
-        cairosvg.svg2png(bytestring=svg.encode(), write_to=str(path), output_width=1600, background_color="white")
-    elif suffix == ".pdf":
-        cairosvg.svg2pdf(bytestring=svg.encode(), write_to=str(path))
-    else:
+    if suffix not in (".svg", ".png", ".pdf"):
         raise InputError(f"cannot engrave to {path.name}; use .svg, .png or .pdf.")
+    svg = to_svg(exercise)
+    if suffix != ".svg":
+        try:
+            import cairosvg
+        except (ImportError, OSError) as exc:  # cairosvg needs the system's cairo library
+            raise InputError(f"cannot write {path.name}: PNG and PDF need the cairo library ({exc}); write .svg instead.") from None
+    with safe_output(path, force=force, inputs=inputs) as tmp:
+        if suffix == ".svg":
+            tmp.write_text(svg, encoding="utf-8")
+        elif suffix == ".png":
+            cairosvg.svg2png(bytestring=svg.encode(), write_to=str(tmp), output_width=1600, background_color="white")
+        else:
+            cairosvg.svg2pdf(bytestring=svg.encode(), write_to=str(tmp))
     return path

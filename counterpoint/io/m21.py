@@ -30,12 +30,17 @@ def parse_file(path: str | Path):
         raise InputError(f"{path} is a folder, not a score.")
     if path.suffix.lower() not in SUFFIXES:
         raise InputError(f"{path.name} is not a score this tool reads; use MusicXML (.musicxml, .xml, .mxl), kern (.krn) or ABC (.abc).")
-    if path.stat().st_size == 0:
+    from counterpoint.io.limits import check_input
+
+    if check_input(path) == 0:
         raise InputError(f"{path.name} is empty.")
     from music21 import converter
 
+    from counterpoint.io.quiet import quiet
+
     try:
-        score = converter.parse(str(path), forceSource=True)
+        with quiet():
+            score = converter.parse(str(path), forceSource=True)
     except Exception as exc:  # music21 raises many unrelated types for unreadable input
         reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path.name} could not be read as music ({reason}).") from None
@@ -268,11 +273,36 @@ def exercise_to_score(ex: Exercise):
     return score
 
 
-def write_exercise(ex: Exercise, path: str | Path) -> Path:
-    """Write MusicXML (.musicxml, .xml, .mxl) or MIDI (.mid) by extension (kern and ABC: io/writers.py)."""
+def write_exercise(ex: Exercise, path: str | Path, *, force: bool = False, inputs=()) -> Path:
+    """Write MusicXML (.musicxml, .xml, .mxl) or MIDI (.mid) by extension (kern and ABC: io/writers.py).
+
+    Written through :func:`counterpoint.io.safe.safe_output`: music21's helper files (the ``.musicxml`` it
+    zips into an ``.mxl``) stay in a private folder, and an existing file is replaced only with ``force``.
+    """
+    from counterpoint.io.safe import safe_output
+
     path = Path(path)
     fmt = {".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "mxl", ".mid": "midi", ".midi": "midi"}.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"cannot write {path.name}; use .musicxml, .xml, .mxl or .mid.")
-    exercise_to_score(ex).write(fmt, fp=str(path))
+    if fmt == "midi":
+        check_midi_range(ex)
+    score = exercise_to_score(ex)
+    with safe_output(path, force=force, inputs=inputs) as tmp:
+        write_score(score, fmt, tmp)
     return path
+
+
+def check_midi_range(ex: Exercise) -> None:
+    """MIDI holds notes 0-127 (C-1 to G9); refuse, rather than silently shift, a note outside."""
+    for n in (*ex.cf, *ex.cp):
+        if n.pitch is not None and not 0 <= n.pitch.midi <= 127:
+            raise InputError(f"{n.pitch.name} lies outside MIDI's range (C-1 to G9); write MusicXML, kern or ABC instead.")
+
+
+def write_score(score, fmt: str, tmp: Path) -> None:
+    """music21's ``score.write`` to ``tmp`` (a path inside safe_output's private folder), its warnings captured."""
+    from counterpoint.io.quiet import quiet
+
+    with quiet():
+        score.write(fmt, fp=str(tmp))
