@@ -69,10 +69,18 @@ def fill(worksheet, out=None, species: int | None = None, answer_key: bool = Fal
     from counterpoint.catalogue.rulebook import load_rulebook
     from counterpoint.generator import generate
 
-    if n < 1:
-        raise InputError("n must be at least 1.")
-    if time_limit <= 0:
-        raise InputError("the time limit must be positive.")
+    from counterpoint.errors import require_flag, require_int, require_number
+
+    require_int("n", n, 1, 1000)
+    require_int("species", species, 1, 5, optional=True)
+    require_int("seed", seed, -2**63, 2**63 - 1, optional=True)
+    require_number("time_limit", time_limit, 0.05, 3600)
+    for flag, value in (("answer_key", answer_key), ("force", force), ("critic", critic)):
+        require_flag(flag, value)
+    if not isinstance(worksheet, (str, Path)) and not hasattr(worksheet, "parts"):
+        raise InputError(f"the worksheet must be a file path or a music21 Score, not a {type(worksheet).__name__}.")
+    if out is not None and not isinstance(out, (str, Path)):
+        raise InputError(f"out must be a file path, not a {type(out).__name__}.")
     source = Path(worksheet) if isinstance(worksheet, (str, Path)) else None
     out_path = _check_out(out, source, force) if out is not None else None
     book = load_rulebook(rules)

@@ -64,6 +64,9 @@ def load_rulebook(spec: str | Path | Rulebook = "fux") -> Rulebook:
     """A rulebook by built-in name (``"fux"``) or by path to a TOML file."""
     if isinstance(spec, Rulebook):
         return spec
+    if not isinstance(spec, (str, Path)):
+        kind = "None" if spec is None else f"a {type(spec).__name__}"
+        raise RulebookError(f"rules must be a rulebook name, a TOML file's path or a Rulebook, not {kind}.")
     if str(spec) in builtin_rulebooks():
         return _load_builtin(str(spec))
     return _load(str(spec))  # a user's file is read afresh every time: it may have been edited
