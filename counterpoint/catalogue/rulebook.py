@@ -153,12 +153,12 @@ def _read(spec: str, base: Path | None) -> tuple[str, dict, Path]:
         raise RulebookError(f"rulebook {path.name} is not valid TOML: {str(exc).rstrip('.')}.") from None
     except RecursionError:
         raise RulebookError(f"rulebook {path.name} nests too deeply to be a rulebook.") from None
+    except UnicodeDecodeError:
+        raise RulebookError(f"rulebook {path.name} cannot be read: it is not UTF-8 text.") from None
     except ValueError:  # tomllib's int() on a number of thousands of digits
         raise RulebookError(f"rulebook {path.name} holds a number too long to read.") from None
     except PermissionError:
         raise RulebookError(f"rulebook {path.name} cannot be read: permission denied.") from None
-    except UnicodeDecodeError:
-        raise RulebookError(f"rulebook {path.name} cannot be read: it is not UTF-8 text.") from None
     except OSError as exc:
         raise RulebookError(f"rulebook {path.name} cannot be read: {(exc.strerror or type(exc).__name__).lower()}.") from None
     if _nesting(data) > MAX_NESTING:

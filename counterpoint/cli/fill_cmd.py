@@ -52,9 +52,15 @@ def run(args) -> int:
     if n < 1:
         raise InputError("-n must be at least 1.")
     t0 = time.monotonic()
-    done = fill(Path(args.worksheet), out=args.out, species=args.species, answer_key=args.answer_key, n=n,
-                rules=args.rules, seed=args.seed, time_limit=args.time_limit, force=args.force,
-                critic=not args.no_critic)
+    try:
+        done = fill(Path(args.worksheet), out=args.out, species=args.species, answer_key=args.answer_key, n=n,
+                    rules=args.rules, seed=args.seed, time_limit=args.time_limit, force=args.force,
+                    critic=not args.no_critic)
+    except InputError as exc:  # fill has no --mode: do not advise it
+        if "--mode" not in str(exc):
+            raise
+        raise InputError(str(exc).replace("; name one with --mode.", "; a worksheet's cantus firmus must keep to "
+                                          "one church mode, so correct its accidentals.")) from None
     elapsed = time.monotonic() - t0
     if args.format == "json":
         from counterpoint.io.writers import strict_json
