@@ -7,6 +7,9 @@ from pathlib import Path
 from counterpoint.cli.options import add_max_size
 from counterpoint.errors import InputError
 
+MIN_MASSES = 3  # one to hold out, one to validate on, one to train on
+MIN_PASSAGES = 30
+
 
 def add_arguments(p) -> None:
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -66,13 +69,21 @@ def _train(args) -> int:
             raise InputError(f"{flag} must be at least 1.")
     print(f"reading the Palestrina corpus{f' ({args.limit} movements)' if args.limit else ''}; parsed passages are cached")
     passages = load_dataset(build_dataset(limit=args.limit, progress=True))
-    if len({p.mass for p in passages}) < 2:
-        raise InputError(f"{len(passages)} passages from {len({p.mass for p in passages})} mass(es) are too few to train "
-                         "and hold out a mass; raise --limit.")
+    masses = len({p.mass for p in passages})
+    too_few = InputError(f"{len(passages)} passages from {masses} mass(es) are too few to train, validate and hold "
+                         f"out a mass; raise --limit (at least {MIN_MASSES} masses and {MIN_PASSAGES} passages).")
+    if masses < MIN_MASSES or len(passages) < MIN_PASSAGES:
+        raise too_few
+    import warnings
+
     bar, update = _progress()
-    with bar:
-        model, metrics = train(passages, max_train=args.max_train, max_test=args.max_test, seed=args.seed,
-                               progress=update)
+    with bar, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            model, metrics = train(passages, max_train=args.max_train, max_test=args.max_test, seed=args.seed,
+                                   progress=update)
+        except ValueError:  # a split left empty: scikit-learn refuses 0 samples
+            raise too_few from None
     model.metadata["limit"] = args.limit
     model.save(out, force=args.force)
     print(_metrics_table(metrics))

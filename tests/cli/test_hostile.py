@@ -240,6 +240,10 @@ CASES = [
     C("train-replaces-installed", lambda t: ["critic", "train", "--limit", "2"], "installed model", "--force"),
     C("train-out-exists", lambda t: ["critic", "train", "--limit", "2", "--out", str(text_file(t, "m.json", "{}"))],
       "already exists"),
+    C("train-too-few-passages", lambda t: ["critic", "train", "--limit", "2", "--out", str(t / "new.json")],
+      "too few", "--limit", seconds=120),
+    C("train-max-train-zero", lambda t: ["critic", "train", "--max-train", "0", "--out", str(t / "new.json")],
+      "--max-train must be at least 1"),
     C("train-out-symlink", lambda t: ["critic", "train", "--out", str(symlink(t, t / "nowhere.json", "m.json"))],
       "symbolic link"),
 
