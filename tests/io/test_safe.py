@@ -211,10 +211,15 @@ def test_eight_racing_generate_runs_one_writes(tmp_path):
 
 
 def _commit_after_barrier(dest: str, k: int, barrier, results) -> None:
+    import counterpoint.io.safe as safe
+
     try:
         with safe_output(dest) as tmp:  # the early check passes for everyone: nothing exists yet
             tmp.write_text(f"writer {k}\n")
-            barrier.wait(timeout=30)  # all eight commit at the same moment
+            # The worst interleaving: every writer has passed the commit-time check before any writes, so only
+            # the atomic step itself (os.link, which fails when the name exists) can stop the other seven.
+            safe.check_destination = lambda path, **kw: Path(path)
+            barrier.wait(timeout=30)
         results.put(("wrote", k))
     except InputError as exc:
         results.put(("refused", str(exc)))
