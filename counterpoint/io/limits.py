@@ -62,7 +62,8 @@ def parse_megabytes(value) -> float:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1_000_000:.3g} MB"
+    mb = n / 1_000_000
+    return f"{mb:,.0f} MB" if mb >= 10 else f"{mb:.3g} MB"
 
 
 def check_input(path: str | Path, limit: int | None = None) -> int:
