@@ -10,6 +10,10 @@
 * Without ``force`` an existing file is refused *at the moment of writing*, atomically (``os.link``
   fails when the name exists), so of several runs racing to one name exactly one writes.
 
+A run killed with SIGKILL (which no program can intercept) may leave its hidden ``.counterpoint-*`` folder
+beside the destination; the destination itself is intact, and the folder can be deleted. SIGINT and
+SIGTERM (see :mod:`counterpoint.cli.main`) remove it.
+
 :func:`check_destination` runs the same checks early (before a long search) so that a bad ``--out`` is
 reported at once; the checks that matter are repeated when the file is committed.
 """
@@ -129,9 +133,15 @@ def _commit(tmp: Path, path: Path, force: bool, inputs: tuple) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        try:
+            mode = stat.S_IMODE(os.lstat(path).st_mode) if force else None  # a replaced file keeps its mode
+        except FileNotFoundError:
+            mode = None
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {_reason(exc)}.") from None
     check_destination(path, force=force, inputs=inputs)  # again: the search may have taken a while

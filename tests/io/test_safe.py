@@ -99,6 +99,13 @@ def test_new_files_get_ordinary_permissions(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o644
 
 
+def test_a_replaced_file_keeps_its_permissions(tmp_path):
+    path = write_text(tmp_path / "a.txt", "x")
+    path.chmod(0o600)
+    write_text(path, "y", force=True)
+    assert path.read_text() == "y" and path.stat().st_mode & 0o777 == 0o600
+
+
 def test_symlinks_are_never_followed(tmp_path):
     target = tmp_path / "target.krn"
     target.write_text("precious")
