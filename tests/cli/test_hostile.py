@@ -248,7 +248,7 @@ CASES = [
       "symbolic link"),
 
     # input files: bounded, and only regular files
-    C("input-too-big", lambda t: ["check", big_score(t)], "more than the 4 MB limit", "--max-size"),
+    C("input-too-big", lambda t: ["check", big_score(t)], "more than the 1 MB limit", "--max-size"),
     C("input-too-big-generate", lambda t: ["generate", "--input", big_score(t), "--species", "1"], "--max-size"),
     C("input-too-big-fill", lambda t: ["fill", big_score(t)], "--max-size"),
     C("input-too-big-critic", lambda t: ["critic", "score", big_score(t)], "--max-size"),
