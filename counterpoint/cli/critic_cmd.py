@@ -118,13 +118,22 @@ def _evaluate(args) -> int:
     from counterpoint.critic.corpus import build_dataset, load_dataset, split_by_mass
     from counterpoint.critic.train import evaluate, make_split
 
+    if args.limit is not None and args.limit < 2:
+        raise InputError("--limit must be at least 2, so that a mass can be held out.")
     seed = int(model.metadata.get("seed", 0))
     passages = load_dataset(build_dataset(limit=args.limit, progress=True))
     _, test_p = split_by_mass(passages, test_fraction=0.2, seed=seed)
     bar, update = _progress()
-    with bar:
-        test = make_split(test_p, 400, 20, seed + 1, progress=update, label="held-out negatives")
-    print(_metrics_table(evaluate(model, test)))
+    import warnings
+
+    with bar, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            test = make_split(test_p, 400, 20, seed + 1, progress=update, label="held-out negatives")
+            metrics = evaluate(model, test)
+        except ValueError:  # an empty held-out set: scikit-learn refuses 0 samples
+            raise InputError(f"{len(test_p)} held-out passages are too few to evaluate on; raise --limit.") from None
+    print(_metrics_table(metrics))
     return 0
 
 

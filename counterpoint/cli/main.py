@@ -64,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _os_sentence(exc: OSError) -> str:
+    reason = (exc.strerror or type(exc).__name__).lower().rstrip(".")
+    name = str(exc.filename) if exc.filename is not None else ""
+    if len(name) > 60:
+        name = name[:28] + "..." + name[-28:]
+    return f"cannot use {name}: {reason}." if name else f"the system refused: {reason}."
+
+
 class _Terminated(BaseException):
     """SIGTERM, raised where the program is, so that open safe writes clean up their temporary files."""
 
@@ -110,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     except _Terminated:
         print("counterpoint: terminated; no file was left half-written.", file=sys.stderr)
         return 143
+    except OSError as exc:  # the system refused a path outright (a name too long, a loop of links, ...)
+        print(f"counterpoint: {_os_sentence(exc)}", file=sys.stderr)
+        return 2
     except RecursionError:
         print("counterpoint: the input is nested too deeply to be read.", file=sys.stderr)
         return 2

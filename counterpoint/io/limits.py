@@ -6,7 +6,7 @@ down faster than the file grows: measured on this project's 2-core machine, 0.4 
 3.8 MB 4.5 minutes, so the default keeps the worst case near 20 s. The limit is
 :data:`DEFAULT_MAX_MB` megabytes, for the file as stored and for the total of a compressed ``.mxl``'s
 members as they unpack (their sizes are read from the zip directory before anything is extracted). The
-command line raises it with ``--max-size MB``; the library with :func:`set_max_size` or ``max_size``.
+command line raises it with ``--max-size MB``; the library with :func:`set_max_size` or :func:`size_limit`.
 """
 
 from __future__ import annotations

@@ -247,7 +247,12 @@ CASES = [
     C("train-out-symlink", lambda t: ["critic", "train", "--out", str(symlink(t, t / "nowhere.json", "m.json"))],
       "symbolic link"),
 
+    C("evaluate-limit-zero", lambda t: ["critic", "evaluate", "--rerun", "--limit", "0"], "--limit must be at least 2"),
+
     # input files: bounded, and only regular files
+    C("input-name-too-long", lambda t: ["check", str(t / ("x" * 300 + ".musicxml"))], "file name too long"),
+    C("rules-name-too-long", lambda t: ["check", str(FIG5), "--rules", "x" * 5000], "file name too long"),
+    C("out-name-too-long", lambda t: [*GEN, "--out", str(t / ("x" * 300 + ".krn"))], "file name too long"),
     C("input-too-big", lambda t: ["check", big_score(t)], "more than the 1 MB limit", "--max-size"),
     C("input-too-big-generate", lambda t: ["generate", "--input", big_score(t), "--species", "1"], "--max-size"),
     C("input-too-big-fill", lambda t: ["fill", big_score(t)], "--max-size"),
