@@ -155,6 +155,21 @@ def mxl_with(t: Path, members: dict[str, bytes], name: str = "x.mxl") -> str:
     return str(p)
 
 
+def billion_laughs(t: Path) -> str:
+    """Nested XML entities that would expand to 3 GB (expat refuses the amplification)."""
+    text = '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol0 "lollollollollollollollollollol">\n'
+    for i in range(1, 10):
+        text += f'<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">\n'
+    text += ']>\n<score-partwise version="3.1"><work><work-title>&lol9;</work-title></work><part-list/></score-partwise>\n'
+    return str(text_file(t, "lol.musicxml", text))
+
+
+def deep_xml(t: Path, depth: int = 100_000) -> str:
+    body = "<a>" * depth + "</a>" * depth
+    return str(text_file(t, "deep.musicxml", f'<?xml version="1.0"?>\n<score-partwise version="3.1"><part-list/>'
+                                             f"{body}</score-partwise>"))
+
+
 def symlink(t: Path, target: Path, name: str) -> Path:
     link = t / name
     link.symlink_to(target)
@@ -264,6 +279,8 @@ CASES = [
     C("input-is-folder", lambda t: ["check", str((t / "d.musicxml").mkdir() or t / "d.musicxml")], "folder"),
     C("input-is-device", lambda t: ["check", str(symlink(t, Path("/dev/zero"), "zero.musicxml"))], "not a regular file"),
     C("input-is-fifo", lambda t: ["check", str(_fifo(t / "pipe.musicxml"))], "not a regular file", seconds=10),
+    C("xml-billion-laughs", lambda t: ["check", billion_laughs(t)], "could not be read as music"),
+    C("xml-deeply-nested", lambda t: ["check", deep_xml(t)], "no notes"),
     C("input-empty", lambda t: ["check", str(text_file(t, "e.musicxml", ""))], "empty"),
     C("input-garbage", lambda t: ["check", str(text_file(t, "g.musicxml", os.urandom(3000)))], "could not be read"),
     C("input-missing", lambda t: ["check", str(t / "nope.musicxml")], "does not exist"),
