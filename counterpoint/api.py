@@ -6,7 +6,7 @@ from pathlib import Path
 
 from counterpoint.catalogue.engine import Report, check_exercise
 from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
-from counterpoint.errors import InputError
+from counterpoint.errors import InputError, require_int, require_text
 from counterpoint.model.exercise import Exercise
 
 
@@ -43,6 +43,10 @@ def check(exercise, rules: str | Path | Rulebook = "fux", *, species: int | None
     >>> report.at("V101")
     [2]
     """
+    require_int("species", species, 1, 5, optional=True)
+    require_text("cf_voice", cf_voice, optional=True)
+    if mode is not None and not isinstance(mode, str) and type(mode).__name__ != "Mode":
+        raise InputError(f"mode must be a string like 'G dorian' or a Mode, not a {type(mode).__name__}.")
     book = load_rulebook(rules)
     ex = as_exercise(exercise, species=species, cf_voice=cf_voice, mode=mode)
     report = check_exercise(ex, book)

@@ -72,10 +72,18 @@ def fill(worksheet, out=None, species: int | None = None, answer_key: bool = Fal
     from counterpoint.catalogue.rulebook import load_rulebook
     from counterpoint.ranking import generate
 
-    if n < 1:
-        raise InputError("n must be at least 1.")
-    if time_limit <= 0:
-        raise InputError("the time limit must be positive.")
+    from counterpoint.errors import require_flag, require_int, require_number
+
+    require_int("n", n, 1, 1000)
+    require_int("species", species, 1, 5, optional=True)
+    require_int("seed", seed, -2**63, 2**63 - 1, optional=True)
+    require_number("time_limit", time_limit, 0.05, 3600)
+    for flag, value in (("answer_key", answer_key), ("force", force), ("critic", critic)):
+        require_flag(flag, value)
+    if not isinstance(worksheet, (str, Path)) and not hasattr(worksheet, "parts"):
+        raise InputError(f"the worksheet must be a file path or a music21 Score, not a {type(worksheet).__name__}.")
+    if out is not None and not isinstance(out, (str, Path)):
+        raise InputError(f"out must be a file path, not a {type(out).__name__}.")
     source = Path(worksheet) if isinstance(worksheet, (str, Path)) else None
     out_path = _check_out(out, source, force) if out is not None else None
     book = load_rulebook(rules)
@@ -93,14 +101,22 @@ def fill(worksheet, out=None, species: int | None = None, answer_key: bool = Fal
             raise type(exc)(f"{task.where}: {exc}") from None
         done.append(Filled(task, list(found), found.stats.timed_out))
     if out_path is not None:
+        from counterpoint.files.safe import safe_output
+
         result = answer_key_score(score, done) if answer_key else filled_score(score, done)
         result.metadata.title = worksheet_title(score, source) + (": answer key" if answer_key else "")
         fmt = OUT_SUFFIXES[out_path.suffix.lower()]
+        inputs = _inputs(source, rules)
         if fmt == "picture":  # engraved by counterpoint.io.engrave, which registers itself with the model
-            edge("write_score_picture")(result, out_path)
+            edge("write_score_picture")(result, out_path, force=force, inputs=inputs)
         else:
-            result.write(fmt, fp=str(out_path))
+            with safe_output(out_path, force=force, inputs=inputs) as tmp:
+                edge("write_score")(result, fmt, tmp)  # music21's writer, its warnings captured (counterpoint.io.m21)
     return done
+
+
+def _inputs(source: Path | None, rules) -> tuple:
+    return tuple(p for p in (source, rules if isinstance(rules, (str, Path)) else None) if p is not None)
 
 
 def worksheet_title(score, source: Path | None) -> str:
@@ -114,6 +130,8 @@ def worksheet_title(score, source: Path | None) -> str:
 
 
 def _check_out(out, source: Path | None, force: bool) -> Path:
+    from counterpoint.files.safe import check_destination
+
     out = Path(out)
     if out.suffix.lower() not in OUT_SUFFIXES:
         raise InputError(f"cannot write {out.name}; write the worksheet as .musicxml, .xml, .mxl, .pdf, .svg or .png.")
@@ -121,11 +139,7 @@ def _check_out(out, source: Path | None, force: bool) -> Path:
                                or (out.exists() and source.exists() and os.path.samefile(out, source))):
         raise InputError(f"the output is the worksheet itself ({source.name}); "
                          "write the filled worksheet to another file.")
-    if out.exists() and not force:
-        raise InputError(f"{out} already exists; choose another name, or add --force to replace it.")
-    if not out.parent.exists():
-        raise InputError(f"the folder {out.parent} does not exist.")
-    return out
+    return check_destination(out, force=force, inputs=(source,) if source is not None else ())
 
 
 def filled_score(score, done: list[Filled], k: int = 0, labels: bool = False):

@@ -22,12 +22,16 @@ def parse_file(path: str | Path):
         raise InputError(f"{path} is a folder, not a score.")
     if path.suffix.lower() not in SUFFIXES:
         raise InputError(f"{path.name} is not a score this tool reads; use MusicXML (.musicxml, .xml, .mxl), kern (.krn) or ABC (.abc).")
-    if path.stat().st_size == 0:
+    from counterpoint.files.limits import check_input
+    from counterpoint.files.quiet import quiet
+
+    if check_input(path) == 0:
         raise InputError(f"{path.name} is empty.")
     from music21 import converter
 
     try:
-        score = converter.parse(str(path), forceSource=True)
+        with quiet():
+            score = converter.parse(str(path), forceSource=True)
     except Exception as exc:  # music21 raises many unrelated types for unreadable input
         reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path.name} could not be read as music ({reason}).") from None

@@ -18,6 +18,13 @@ from counterpoint.resources import data_dir
 
 TOP_KEYS = {"name", "description", "extends", "select", "ignore", "severity", "weight", "options"}
 OFF = "off"
+MAX_BYTES = 1_000_000  # a rulebook is a page of text
+MAX_NESTING = 4  # options.CODE.key = [values]: deeper is not a rulebook
+MAX_EXTENDS = 16
+MAX_WEIGHT = 1000.0
+MAX_INT_OPTION = 1000
+MAX_LIST = 64
+MAX_TEXT = 2000
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,9 @@ def load_rulebook(spec: str | Path | Rulebook = "fux") -> Rulebook:
     """A rulebook by built-in name (``"fux"``) or by path to a TOML file."""
     if isinstance(spec, Rulebook):
         return spec
+    if not isinstance(spec, (str, Path)):
+        kind = "None" if spec is None else f"a {type(spec).__name__}"
+        raise RulebookError(f"rules must be a rulebook name, a TOML file's path or a Rulebook, not {kind}.")
     if str(spec) in builtin_rulebooks():
         return _load_builtin(str(spec))
     return _load(str(spec))  # a user's file is read afresh every time: it may have been edited
@@ -85,13 +95,14 @@ def _load(spec: str) -> Rulebook:
                 choices.append((len(p), depth, p, key == "select"))
         for code, value in _table(data, "severity", name).items():
             _known(code, by_code, name)
-            if value not in (*SEVERITIES, OFF):
-                raise RulebookError(f"rulebook {name} gives {code} the severity '{value}'; use error, warning or off.")
+            if not isinstance(value, str) or value not in (*SEVERITIES, OFF):
+                raise RulebookError(f"rulebook {name} gives {code} the severity {_show(value)}; use error, warning or off.")
             severity[code] = value
         for code, value in _table(data, "weight", name).items():
             _known(code, by_code, name)
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-                raise RulebookError(f"rulebook {name} gives {code} the weight {value!r}; a weight is a number of at least 0.")
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= MAX_WEIGHT:
+                raise RulebookError(f"rulebook {name} gives {code} the weight {_show(value)}; a weight is a finite "
+                                    f"number from 0 to {MAX_WEIGHT:g}.")
             weight[code] = float(value)
         for code, table in _table(data, "options", name).items():
             _known(code, by_code, name)
@@ -135,11 +146,26 @@ def _read(spec: str, base: Path | None) -> tuple[str, dict, Path]:
             names = ", ".join(builtin)
             raise RulebookError(f"no rulebook '{spec}': give a built-in name ({names}) or the path of a TOML file.")
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise RulebookError(f"rulebook {path.name} is larger than {MAX_BYTES // 1000} kB; a rulebook is a page of text.")
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise RulebookError(f"rulebook {path.name} is not valid TOML: {exc}.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulebookError(f"rulebook {path.name} cannot be read: {exc}.") from None
+        raise RulebookError(f"rulebook {path.name} is not valid TOML: {str(exc).rstrip('.')}.") from None
+    except RecursionError:
+        raise RulebookError(f"rulebook {path.name} nests too deeply to be a rulebook.") from None
+    except UnicodeDecodeError:
+        raise RulebookError(f"rulebook {path.name} cannot be read: it is not UTF-8 text.") from None
+    except ValueError:  # tomllib's int() on a number of thousands of digits
+        raise RulebookError(f"rulebook {path.name} holds a number too long to read.") from None
+    except PermissionError:
+        raise RulebookError(f"rulebook {path.name} cannot be read: permission denied.") from None
+    except OSError as exc:
+        raise RulebookError(f"rulebook {path.name} cannot be read: {(exc.strerror or type(exc).__name__).lower()}.") from None
+    if _nesting(data) > MAX_NESTING:
+        raise RulebookError(f"rulebook {path.name} nests tables or lists deeper than a rulebook does; see rules/FORMAT.md.")
+    for key in ("name", "description"):
+        if key in data and (not isinstance(data[key], str) or len(data[key]) > MAX_TEXT):
+            raise RulebookError(f"rulebook {path.name}: '{key}' must be a string of at most {MAX_TEXT} characters.")
     unknown = set(data) - TOP_KEYS
     if unknown:
         raise RulebookError(f"rulebook {path.name} has unknown key(s) {', '.join(sorted(unknown))}; see rules/FORMAT.md.")
@@ -148,6 +174,8 @@ def _read(spec: str, base: Path | None) -> tuple[str, dict, Path]:
 
 def _layers(spec: str, seen: tuple[str, ...], base: Path | None = None) -> list[tuple[str, dict]]:
     name, data, folder = _read(spec, base)
+    if len(seen) >= MAX_EXTENDS:
+        raise RulebookError(f"rulebook {name} is more than {MAX_EXTENDS} extends deep; shorten the chain.")
     if name in seen:
         raise RulebookError(f"rulebook {name} extends itself through {' → '.join(seen)}.")
     parent = data.get("extends")
@@ -185,7 +213,10 @@ def _options(rule: Rule, given: dict, book: str) -> Any:
             known = ", ".join(fields) or "none"
             raise RulebookError(f"rulebook {book}: {rule.code} has no option '{key}' (its options: {known}).")
         if not _fits(value, hints[key]):
-            raise RulebookError(f"rulebook {book}: option {rule.code}.{key} must be {_type_name(hints[key])}, not {value!r}.")
+            raise RulebookError(f"rulebook {book}: option {rule.code}.{key} must be {_type_name(hints[key])}, not {_show(value)}.")
+        problem = _out_of_range(key, value)
+        if problem:
+            raise RulebookError(f"rulebook {book}: option {rule.code}.{key} {problem}, not {_show(value)}.")
     converted = {k: tuple(v) if isinstance(v, list) else v for k, v in given.items()}
     return rule.options(**converted)
 
@@ -212,3 +243,45 @@ def _fits(value: Any, hint: Any) -> bool:
 
 def _type_name(hint: Any) -> str:
     return getattr(hint, "__name__", str(hint))
+
+
+def _nesting(value, depth: int = 0) -> int:
+    """How deeply tables and lists nest in a parsed TOML value (iteratively: no recursion limit to hit)."""
+    deepest, stack = depth, [(value, depth)]
+    while stack:
+        v, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > MAX_NESTING:
+            return deepest
+        if isinstance(v, dict):
+            stack += [(x, d + 1) for x in v.values()]
+        elif isinstance(v, list):
+            stack += [(x, d + 1) for x in v]
+    return deepest
+
+
+def _out_of_range(key: str, value: Any) -> str:
+    """Why an option value of the right type is still unusable ('' when it is fine)."""
+    import math
+
+    values = value if isinstance(value, list) else [value]
+    if isinstance(value, list) and len(value) > MAX_LIST:
+        return f"must list at most {MAX_LIST} values"
+    for v in values:
+        if isinstance(v, bool):
+            continue
+        if isinstance(v, float) and not math.isfinite(v):
+            return "must be a finite number"
+        if isinstance(v, (int, float)):
+            high = 1 if key.endswith("_share") else MAX_INT_OPTION
+            if not 0 <= v <= high:
+                return f"must be from 0 to {high}"
+        if isinstance(v, str) and len(v) > MAX_TEXT:
+            return f"must be at most {MAX_TEXT} characters"
+    return ""
+
+
+def _show(value: Any) -> str:
+    """A value as the sentence shows it: repr, cut to 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

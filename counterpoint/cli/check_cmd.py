@@ -71,7 +71,7 @@ def run(args) -> int:
             status = max(status, 0 if report.ok else 1)
         reports += found
     if out is not None and reports:
-        _write_marked(reports, out)
+        _write_marked(reports, out, force=args.force)
     if args.format == "json":
         print(json.dumps(as_json(reports), indent=2, ensure_ascii=False))
     else:
@@ -109,12 +109,14 @@ def _check_out(args, jobs) -> Path | None:
     return out
 
 
-def _write_marked(reports, out: Path) -> None:
+def _write_marked(reports, out: Path, force: bool = False) -> None:
+    """Written atomically; never onto the exercise itself, never over a file without ``force``."""
     from counterpoint.io.engrave import PICTURE_SUFFIXES, reports_pages, write_pages
 
+    inputs = tuple(r.path for r in reports if r.path)
     if out.suffix.lower() in PICTURE_SUFFIXES:
-        write_pages(reports_pages(reports), out)  # a PDF starts each exercise on a new page
+        write_pages(reports_pages(reports), out, force=force, inputs=inputs)  # a PDF starts each exercise on a new page
         return
     from counterpoint.io.m21 import write_marked_score
 
-    write_marked_score(reports, out)
+    write_marked_score(reports, out, force=force, inputs=inputs)

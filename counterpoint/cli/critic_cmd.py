@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from counterpoint.cli.options import add_max_size
 from counterpoint.errors import InputError
+
+MIN_MASSES = 3  # one to hold out, one to validate on, one to train on
+MIN_PASSAGES = 30
 
 
 def add_arguments(p) -> None:
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     t = sub.add_parser("train", help="train the critic on the Palestrina masses bundled with music21")
     t.add_argument("--limit", type=int, metavar="N", help="use only N movements (a quick subset; default: all 1,318)")
-    t.add_argument("--out", metavar="FILE", help="where to write the model (default: the installed critic/model.json)")
+    t.add_argument("--out", metavar="FILE",
+                   help="where to write the model (default: the installed critic/model.json, which needs --force)")
     t.add_argument("--max-train", type=int, default=3000, metavar="N", help="real training examples (default 3000)")
     t.add_argument("--max-test", type=int, default=400, metavar="N", help="real held-out examples (default 400)")
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    t.add_argument("--force", action="store_true", help="overwrite --out (or the installed model) if it exists")
     e = sub.add_parser("evaluate", help="print the installed model's held-out metrics (or a fresh evaluation)")
     e.add_argument("--model", metavar="FILE", help="a model file (default: the installed one)")
     e.add_argument("--rerun", action="store_true", help="recompute the held-out metrics from the cached corpus")
@@ -25,6 +29,7 @@ def add_arguments(p) -> None:
     s.add_argument("file", metavar="FILE")
     s.add_argument("--model", metavar="FILE", help="a model file (default: the installed one)")
     s.add_argument("--format", choices=("text", "json"), default="text")
+    add_max_size(s)
 
 
 def run(args) -> int:
@@ -51,19 +56,36 @@ def _train(args) -> int:
     from counterpoint.critic.model import default_model_path
     from counterpoint.critic.train import train
 
+    from counterpoint.files.safe import check_destination
+
     out = Path(args.out) if args.out else default_model_path()
-    if args.out and out.exists() and not args.force:
-        raise InputError(f"{out} already exists; choose another name or add --force to overwrite it.")
+    if not args.out and out.exists() and not args.force:
+        raise InputError(f"training would replace the installed model {out}; give --out FILE, or add --force to replace it.")
+    check_destination(out, force=args.force)  # early; checked again, atomically, when the model is written
     if args.limit is not None and args.limit < 2:
         raise InputError("--limit must be at least 2, so that a mass can be held out.")
+    for flag, value in (("--max-train", args.max_train), ("--max-test", args.max_test)):
+        if value < 1:
+            raise InputError(f"{flag} must be at least 1.")
     print(f"reading the Palestrina corpus{f' ({args.limit} movements)' if args.limit else ''}; parsed passages are cached")
     passages = load_dataset(build_dataset(limit=args.limit, progress=True))
+    masses = len({p.mass for p in passages})
+    too_few = InputError(f"{len(passages)} passages from {masses} mass(es) are too few to train, validate and hold "
+                         f"out a mass; raise --limit (at least {MIN_MASSES} masses and {MIN_PASSAGES} passages).")
+    if masses < MIN_MASSES or len(passages) < MIN_PASSAGES:
+        raise too_few
+    import warnings
+
     bar, update = _progress()
-    with bar:
-        model, metrics = train(passages, max_train=args.max_train, max_test=args.max_test, seed=args.seed,
-                               progress=update)
+    with bar, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            model, metrics = train(passages, max_train=args.max_train, max_test=args.max_test, seed=args.seed,
+                                   progress=update)
+        except ValueError:  # a split left empty: scikit-learn refuses 0 samples
+            raise too_few from None
     model.metadata["limit"] = args.limit
-    model.save(out)
+    model.save(out, force=args.force)
     print(_metrics_table(metrics))
     print(f"\nwrote {out}")
     return 0
@@ -96,13 +118,22 @@ def _evaluate(args) -> int:
     from counterpoint.critic.corpus import build_dataset, load_dataset, split_by_mass
     from counterpoint.critic.train import evaluate, make_split
 
+    if args.limit is not None and args.limit < 2:
+        raise InputError("--limit must be at least 2, so that a mass can be held out.")
     seed = int(model.metadata.get("seed", 0))
     passages = load_dataset(build_dataset(limit=args.limit, progress=True))
     _, test_p = split_by_mass(passages, test_fraction=0.2, seed=seed)
     bar, update = _progress()
-    with bar:
-        test = make_split(test_p, 400, 20, seed + 1, progress=update, label="held-out negatives")
-    print(_metrics_table(evaluate(model, test)))
+    import warnings
+
+    with bar, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            test = make_split(test_p, 400, 20, seed + 1, progress=update, label="held-out negatives")
+            metrics = evaluate(model, test)
+        except ValueError:  # an empty held-out set: scikit-learn refuses 0 samples
+            raise InputError(f"{len(test_p)} held-out passages are too few to evaluate on; raise --limit.") from None
+    print(_metrics_table(metrics))
     return 0
 
 
@@ -111,7 +142,9 @@ def _score(args) -> int:
 
     result = score_file(args.file, load_model(args.model) if args.model else None)
     if args.format == "json":
-        print(json.dumps(result.to_dict(), indent=2))
+        from counterpoint.io.writers import strict_json
+
+        print(strict_json(result.to_dict(), indent=2))
         return 0
     print(f"{args.file}: critic score {result.score:.3f}")
     for r in result.reasons:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
+from counterpoint.cli import options
 from counterpoint.errors import InputError
 
 DESCRIPTION = """\
@@ -32,11 +32,13 @@ def add_arguments(p) -> None:
                    help="species 1-5 for every exercise (default: read from the worksheet's labels)")
     p.add_argument("--answer-key", action="store_true",
                    help="write the best N solutions of each exercise, one after another")
-    p.add_argument("-n", type=int, metavar="N", help="solutions per exercise in the answer key (default: 3)")
+    p.add_argument("-n", type=options.count, metavar="N",
+                   help=f"solutions per exercise in the answer key, 1 to {options.MAX_N} (default: 3)")
     p.add_argument("--rules", default="fux", metavar="NAME|FILE",
                    help="rulebook: a built-in name or a TOML file (default: fux)")
-    p.add_argument("--seed", type=int, help="random seed; the same seed gives the same output")
-    p.add_argument("--time-limit", type=float, default=5.0, metavar="SEC", help="search time per exercise (default: 5)")
+    p.add_argument("--seed", type=options.seed, help="random seed; the same seed gives the same output")
+    p.add_argument("--time-limit", type=options.seconds, default=5.0, metavar="SEC",
+                   help=f"search time per exercise, {options.MIN_TIME_LIMIT:g} to {options.MAX_TIME_LIMIT:g} s (default: 5)")
     p.add_argument("--force", action="store_true",
                    help="replace the output file if it exists (never the worksheet itself)")
     p.add_argument("--no-critic", action="store_true", help="rank by rule penalties alone, without the style critic")
@@ -50,13 +52,21 @@ def run(args) -> int:
     if n < 1:
         raise InputError("-n must be at least 1.")
     t0 = time.monotonic()
-    done = fill(Path(args.worksheet), out=args.out, species=args.species, answer_key=args.answer_key, n=n,
-                rules=args.rules, seed=args.seed, time_limit=args.time_limit, force=args.force,
-                critic=not args.no_critic)
+    try:
+        done = fill(Path(args.worksheet), out=args.out, species=args.species, answer_key=args.answer_key, n=n,
+                    rules=args.rules, seed=args.seed, time_limit=args.time_limit, force=args.force,
+                    critic=not args.no_critic)
+    except InputError as exc:  # fill has no --mode: do not advise it
+        if "--mode" not in str(exc):
+            raise
+        raise InputError(str(exc).replace("; name one with --mode.", "; a worksheet's cantus firmus must keep to "
+                                          "one church mode, so correct its accidentals.")) from None
     elapsed = time.monotonic() - t0
     if args.format == "json":
-        print(json.dumps({"exercises": [f.to_dict() for f in done], "out": args.out, "seconds": round(elapsed, 3)},
-                         indent=2, ensure_ascii=False))
+        from counterpoint.io.writers import strict_json
+
+        print(strict_json({"exercises": [f.to_dict() for f in done], "out": args.out, "seconds": round(elapsed, 3)},
+                          indent=2))
         return 0
     print(_text(done, args, n, elapsed))
     return 0

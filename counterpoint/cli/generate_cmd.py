@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
 
+from counterpoint.cli import options
 from counterpoint.errors import InputError
 
 OUT_SUFFIXES = (".musicxml", ".xml", ".mxl", ".mid", ".midi", ".krn", ".abc", ".json", ".svg", ".png", ".pdf")
@@ -19,14 +19,16 @@ def add_arguments(p) -> None:
     p.add_argument("--species", type=int, choices=range(1, 6), metavar="N", required=True, help="species 1-5")
     p.add_argument("--below", action="store_true", help="write the counterpoint below the cantus firmus (default: above)")
     p.add_argument("--rules", default="fux", metavar="NAME|FILE", help="rulebook: a built-in name or a TOML file (default: fux)")
-    p.add_argument("-n", type=int, default=10, metavar="N", help="how many solutions (default: 10)")
-    p.add_argument("--seed", type=int, help="random seed; the same seed gives the same output")
-    p.add_argument("--time-limit", type=float, default=5.0, metavar="SEC", help="stop searching after this long (default: 5)")
+    p.add_argument("-n", type=options.count, default=10, metavar="N",
+                   help=f"how many solutions, 1 to {options.MAX_N} (default: 10)")
+    p.add_argument("--seed", type=options.seed, help="random seed; the same seed gives the same output")
+    p.add_argument("--time-limit", type=options.seconds, default=5.0, metavar="SEC",
+                   help=f"stop searching after this long, {options.MIN_TIME_LIMIT:g} to {options.MAX_TIME_LIMIT:g} s (default: 5)")
     p.add_argument("--mode", help="mode, e.g. 'G dorian' (default: inferred from the cantus firmus)")
     p.add_argument("--range", dest="voice_range", metavar="LOW-HIGH", help="the counterpoint's range, e.g. G2-C4")
     p.add_argument("--out", metavar="FILE", help="write the best solution: " + ", ".join(OUT_SUFFIXES))
     p.add_argument("--no-critic", action="store_true", help="rank by rule penalties alone, without the style critic")
-    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists (never an input file)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="terminal output (default: text)")
 
 
@@ -35,17 +37,14 @@ def run(args) -> int:
 
     if not args.cf and not args.input:
         raise InputError("give the cantus firmus with --cf \"D4 F4 ...\" or --input FILE.")
-    if args.n < 1:
-        raise InputError("-n must be at least 1.")
-    out = Path(args.out) if args.out else None
-    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        raise InputError(f"cannot write {out.name}; use one of {', '.join(OUT_SUFFIXES)}.")
-    if out is not None and not out.parent.exists():
-        raise InputError(f"the folder {out.parent} does not exist.")
-    if out is not None and out.exists() and not args.force:
-        raise InputError(f"{out} already exists; choose another name or add --force to overwrite it.")
-    if out is not None and args.input and out.resolve() == Path(args.input).resolve():
-        raise InputError("--out names the input file; choose another name.")
+    inputs = tuple(p for p in (args.input, args.rules) if p)
+    out = None
+    if args.out:
+        from counterpoint.io.writers import check_out
+
+        if args.input and Path(args.out).resolve() == Path(args.input).resolve():
+            raise InputError("--out names the input file; choose another name.")
+        out = check_out(args.out, force=args.force, inputs=inputs)  # early; checked again when writing
     cf = args.cf if args.cf else Path(args.input)
     t0 = time.monotonic()
     with _Progress(args.time_limit) as progress:
@@ -56,10 +55,12 @@ def run(args) -> int:
     if out is not None:
         from counterpoint.io.writers import write_solutions
 
-        write_solutions(list(found), out)  # .json takes every solution; a score or picture the best
+        write_solutions(list(found), out, force=args.force, inputs=inputs)  # .json takes every solution; a score or picture the best
     if args.format == "json":
+        from counterpoint.io.writers import strict_json
+
         solutions = [s.to_dict() | {"critic_reasons": s.critic_reasons()} for s in found]
-        print(json.dumps({"solutions": solutions, "stats": _stats(found, elapsed)}, indent=2, ensure_ascii=False))
+        print(strict_json({"solutions": solutions, "stats": _stats(found, elapsed)}, indent=2))
     else:
         print(_text(found, args, elapsed, out))
     return 0

@@ -140,12 +140,17 @@ class CriticModel:
         return {"format": FORMAT, "kind": self.kind, "feature_names": list(self.feature_names),
                 "typical": self.typical.tolist(), "params": plain(self.params), "metadata": self.metadata}
 
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)
+    def save(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the model as JSON (strict: no NaN), safely; an existing file is replaced only with ``force``."""
+        from counterpoint.files.safe import write_text
+
         payload = self.to_payload()
-        doc = {"model": payload, "sha256": _digest(payload)}
-        path.write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
-        return path
+        try:
+            text = json.dumps({"model": payload, "sha256": _digest(payload)}, sort_keys=True, separators=(",", ":"),
+                              allow_nan=False)
+        except ValueError:
+            raise CriticModelError("the model holds a number that is not finite; it was not saved.") from None
+        return write_text(path, text + "\n", force=force)
 
 
 def _depth(tree: dict) -> int:
@@ -182,36 +187,135 @@ def default_model_path() -> Path:
     return data_dir("critic") / "model.json"
 
 
+# -- loading: structural validation --------------------------------------------------------------
+# The checksum has no key, so anyone can recompute it: it catches accidents, not forgeries. What makes a
+# file safe to load is that every part of it is checked for shape, type, range and size first: a tree
+# must be a tree (every node but the root has exactly one parent and is reached from the root, no cycles,
+# at most MAX_DEPTH deep), every index in range, every number finite, every count bounded.
+MAX_FEATURES = 10_000
+MAX_TREES = 10_000
+MAX_NODES = 100_000  # per tree
+MAX_TOTAL_NODES = 2_000_000
+MAX_DEPTH = 128
+MAX_JSON_DEPTH = 64
+
+
+class _Bad(Exception):
+    """Internal: the payload is malformed (turned into one CriticModelError sentence)."""
+
+
+def _floats(v, n: int | None = None, *, inf: bool = False) -> np.ndarray:
+    if not isinstance(v, list) or (n is not None and len(v) != n):
+        raise _Bad
+    for x in v:
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise _Bad
+        if isinstance(x, int) and abs(x) > 2**53:
+            raise _Bad
+    out = np.asarray(v, dtype=float)
+    if np.isnan(out).any() or (not inf and not np.isfinite(out).all()):
+        raise _Bad
+    return out
+
+
+def _ints(v, n: int) -> np.ndarray:
+    if not isinstance(v, list) or len(v) != n:
+        raise _Bad
+    for x in v:
+        if isinstance(x, bool) or not isinstance(x, int) or not -2**31 <= x < 2**31:
+            raise _Bad
+    return np.asarray(v, dtype=np.int64)
+
+
+def _bools(v, n: int) -> np.ndarray:
+    if not isinstance(v, list) or len(v) != n or not all(isinstance(x, bool) or x in (0, 1) for x in v):
+        raise _Bad
+    return np.asarray(v, dtype=bool)
+
+
+def _number(v, *, finite: bool = True) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, int) and abs(v) > 2**53):
+        raise _Bad
+    if not math.isfinite(v):
+        raise _Bad
+    return float(v)
+
+
+def _tree(t, n_features: int) -> dict:
+    if not isinstance(t, dict) or set(t) != set(TREE_FIELDS) or not isinstance(t["value"], list):
+        raise _Bad
+    n = len(t["value"])
+    if not 1 <= n <= MAX_NODES:
+        raise _Bad
+    tree = {"feature": _ints(t["feature"], n), "threshold": _floats(t["threshold"], n, inf=True),
+            "left": _ints(t["left"], n), "right": _ints(t["right"], n), "leaf": _bools(t["leaf"], n),
+            "value": _floats(t["value"], n), "missing_left": _bools(t["missing_left"], n)}
+    inner = ~tree["leaf"]
+    feature, left, right = tree["feature"][inner], tree["left"][inner], tree["right"][inner]
+    if ((feature < 0) | (feature >= n_features)).any() or ((left <= 0) | (left >= n) | (right <= 0) | (right >= n)).any():
+        raise _Bad
+    # A tree: the root has no parent, every other node exactly one, and all are reached from the root.
+    parents = np.bincount(np.concatenate([left, right]), minlength=n)
+    if parents[0] != 0 or (parents[1:] != 1).any():
+        raise _Bad
+    depth, frontier, seen = 0, np.array([0]), 1
+    while True:
+        frontier = frontier[inner[frontier]]
+        if not frontier.size:
+            break
+        frontier = np.concatenate([tree["left"][frontier], tree["right"][frontier]])
+        seen += frontier.size
+        depth += 1
+        if depth > MAX_DEPTH or seen > n:
+            raise _Bad
+    if seen != n:
+        raise _Bad
+    return tree
+
+
 def _arrays(name: str, params: dict, kind: str, n_features: int) -> dict:
-    """Typed numpy arrays from the payload, checking every shape and index."""
+    """Typed numpy arrays from the payload, checking every shape, index, number and size."""
     bad = CriticModelError(f"{name} has coefficients of the wrong shape or value; it was not loaded.")
-    if kind == "logistic":
-        out = {k: np.asarray(params[k], dtype=float) for k in ("mean", "scale", "coef")}
-        out["intercept"] = float(params["intercept"])
-        if any(out[k].shape != (n_features,) or not np.isfinite(out[k]).all() for k in ("mean", "scale", "coef")) \
-                or (out["scale"] <= 0).any() or not math.isfinite(out["intercept"]):
-            raise bad
-        return out
-    if kind != "trees":
-        raise CriticModelError(f"{name} holds a model of unknown kind '{kind}'; it was not loaded.")
-    trees = []
-    for t in params["trees"]:
-        tree = {"feature": np.asarray(t["feature"], dtype=int), "threshold": np.asarray(t["threshold"], dtype=float),
-                "left": np.asarray(t["left"], dtype=int), "right": np.asarray(t["right"], dtype=int),
-                "leaf": np.asarray(t["leaf"], dtype=bool), "value": np.asarray(t["value"], dtype=float),
-                "missing_left": np.asarray(t["missing_left"], dtype=bool)}
-        n = tree["value"].shape[0]
-        inner = ~tree["leaf"]
-        if n == 0 or any(tree[k].shape != (n,) for k in TREE_FIELDS) or not np.isfinite(tree["value"]).all() \
-                or ((tree["feature"][inner] < 0) | (tree["feature"][inner] >= n_features)).any() \
-                or ((tree["left"][inner] <= 0) | (tree["left"][inner] >= n) | (tree["right"][inner] <= 0)
-                    | (tree["right"][inner] >= n)).any():
-            raise bad
-        trees.append(tree)
-    baseline = float(params["baseline"])
-    if not math.isfinite(baseline):
-        raise bad
-    return {"baseline": baseline, "trees": trees}
+    if kind not in ("logistic", "trees"):
+        raise CriticModelError(f"{name} holds a model of unknown kind '{kind[:40]}'; it was not loaded.")
+    try:
+        if not isinstance(params, dict):
+            raise _Bad
+        if kind == "logistic":
+            out = {k: _floats(params.get(k), n_features) for k in ("mean", "scale", "coef")}
+            out["intercept"] = _number(params.get("intercept"))
+            if (out["scale"] <= 0).any():
+                raise _Bad
+            return out
+        trees = params.get("trees")
+        if not isinstance(trees, list) or not 1 <= len(trees) <= MAX_TREES:
+            raise _Bad
+        if sum(len(t.get("value", ())) if isinstance(t, dict) and isinstance(t.get("value"), list) else 0
+               for t in trees) > MAX_TOTAL_NODES:
+            raise _Bad
+        return {"baseline": _number(params.get("baseline")), "trees": [_tree(t, n_features) for t in trees]}
+    except _Bad:
+        raise bad from None
+
+
+def _json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether brackets nest at most ``limit`` deep (strings skipped), checked before json parses anything."""
+    import re
+
+    depth = 0
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > limit:
+                return False
+        elif c in "]}":
+            depth -= 1
+    return True
+
+
+def _no_constant(word: str):
+    raise ValueError(f"{word} is not a JSON number")
 
 
 def load_model(path: str | Path | None = None) -> CriticModel:
@@ -220,30 +324,43 @@ def load_model(path: str | Path | None = None) -> CriticModel:
 
     path = Path(path) if path is not None else default_model_path()
     name = path.name
-    if not path.is_file():
-        raise CriticModelError(f"no critic model at {path}; train one with `counterpoint critic train`.")
-    if path.stat().st_size > MAX_BYTES:
+    try:
+        if not path.is_file():
+            raise CriticModelError(f"no critic model at {path}; train one with `counterpoint critic train`.")
+        if path.stat().st_size > MAX_BYTES:
+            raise CriticModelError(f"{name} is too large to be a critic model.")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or type(exc).__name__).lower()
+        raise CriticModelError(f"the critic model {path} cannot be read: {reason}.") from None
+    if len(raw) > MAX_BYTES:
         raise CriticModelError(f"{name} is too large to be a critic model.")
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        text = raw.decode("utf-8")
+        if not _json_depth_ok(text):
+            raise CriticModelError(f"{name} nests deeper than a critic model does; it was not loaded.")
+        doc = json.loads(text, parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):  # JSONDecodeError, NaN, a 5,000-digit number
         raise CriticModelError(f"{name} is not a critic model (not JSON); it was not loaded.") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("model"), dict) or doc["model"].get("format") != FORMAT:
         raise CriticModelError(f"{name} is not a {FORMAT} model file; it was not loaded.")
     payload = doc["model"]
     if doc.get("sha256") != _digest(payload):
         raise CriticModelError(f"{name} does not match its checksum: it was changed after training; it was not loaded.")
+    names = payload.get("feature_names")
+    metadata = payload.get("metadata") or {}
+    if not isinstance(names, list) or not 1 <= len(names) <= MAX_FEATURES or not all(isinstance(n, str) for n in names) \
+            or len(set(names)) != len(names) or not isinstance(payload.get("kind"), str) \
+            or not isinstance(metadata, dict):
+        raise CriticModelError(f"{name} lacks a model field or has one of the wrong type; it was not loaded.")
+    names = tuple(names)
     try:
-        names = tuple(str(n) for n in payload["feature_names"])
-        typical = np.asarray(payload["typical"], dtype=float)
-        params = _arrays(name, payload["params"], str(payload["kind"]), len(names))
-    except CriticModelError:
-        raise
-    except (KeyError, TypeError, ValueError):
-        raise CriticModelError(f"{name} lacks a model field or has one of the wrong type; it was not loaded.") from None
-    if typical.shape != (len(names),):
-        raise CriticModelError(f"{name} has coefficients of the wrong shape or value; it was not loaded.")
+        typical = _floats(payload.get("typical"), len(names))
+    except _Bad:
+        raise CriticModelError(f"{name} has coefficients of the wrong shape or value; it was not loaded.") from None
+    params = _arrays(name, payload.get("params"), payload["kind"], len(names))
     missing = [n for n in names if n not in set(FEATURE_NAMES)]
     if missing:
         raise CriticModelError(f"{name} uses features this version does not compute ({', '.join(missing[:3])}); retrain it.")
-    return CriticModel(names, typical, str(payload["kind"]), params, dict(payload.get("metadata") or {}))
+    return CriticModel(names, typical, payload["kind"], params, dict(metadata))

@@ -124,15 +124,18 @@ def reports_to_svg(reports) -> str:
     return stack(reports_pages(reports))
 
 
-def write_pages(pages: list[str], path: str | Path) -> Path:
+def write_pages(pages: list[str], path: str | Path, *, force: bool = False, inputs=()) -> Path:
     """Write SVG pages as .svg or .png (one under another) or as .pdf, one PDF page each (PNG and PDF need
-    cairosvg and the system's cairo library)."""
+    cairosvg and the system's cairo library), through :func:`counterpoint.files.safe.safe_output`."""
+    from counterpoint.files.safe import safe_output
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in PICTURE_SUFFIXES:
         raise InputError(f"cannot engrave to {path.name}; use .svg, .png or .pdf.")
     if suffix == ".svg":
-        path.write_text(stack(pages), encoding="utf-8")
+        with safe_output(path, force=force, inputs=inputs) as tmp:
+            tmp.write_text(stack(pages), encoding="utf-8")
         return path
     try:
         import cairocffi
@@ -141,9 +144,15 @@ def write_pages(pages: list[str], path: str | Path) -> Path:
         from cairosvg.surface import PDFSurface
     except (ImportError, OSError) as exc:  # cairosvg needs the system's cairo library
         raise InputError(f"cannot write {path.name}: PNG and PDF need the cairo library ({exc}); write .svg instead.") from None
-    if suffix == ".png":
-        cairosvg.svg2png(bytestring=stack(pages).encode(), write_to=str(path), output_width=1600, background_color="white")
-        return path
+    with safe_output(path, force=force, inputs=inputs) as tmp:
+        if suffix == ".png":
+            cairosvg.svg2png(bytestring=stack(pages).encode(), write_to=str(tmp), output_width=1600, background_color="white")
+        else:
+            _write_pdf(pages, tmp, cairocffi, Tree, PDFSurface)
+    return path
+
+
+def _write_pdf(pages: list[str], path: Path, cairocffi, Tree, PDFSurface) -> None:
     shared: dict = {}
 
     class _Page(PDFSurface):  # every page drawn on one cairo PDF surface, so the PDF has them all
@@ -158,29 +167,29 @@ def write_pages(pages: list[str], path: str | Path) -> Path:
         _Page(Tree(bytestring=page.encode()), None, 96)
         shared["pdf"].show_page()
     shared["pdf"].finish()
-    return path
 
 
-def write_svg_picture(svg: str, path: str | Path) -> Path:
+def write_svg_picture(svg: str, path: str | Path, *, force: bool = False, inputs=()) -> Path:
     """Write one SVG text as .svg, .png or .pdf."""
-    return write_pages([svg], path)
+    return write_pages([svg], path, force=force, inputs=inputs)
 
 
-def write_picture(exercise, path: str | Path, report=None, title: str | None = None) -> Path:
+def write_picture(exercise, path: str | Path, report=None, title: str | None = None, *, force: bool = False,
+                  inputs=()) -> Path:
     """Write .svg, .png or .pdf of an exercise, or of a marked report."""
     from counterpoint.io.m21 import exercise_to_score
 
     if Path(path).suffix.lower() not in PICTURE_SUFFIXES:
         raise InputError(f"cannot engrave to {Path(path).name}; use .svg, .png or .pdf.")
     if report is not None:
-        return write_pages(report_pages(report, title), path)
-    return write_pages(score_pages(exercise_to_score(exercise), title or ""), path)
+        return write_pages(report_pages(report, title), path, force=force, inputs=inputs)
+    return write_pages(score_pages(exercise_to_score(exercise), title or ""), path, force=force, inputs=inputs)
 
 
-def write_score_picture(score, path: str | Path) -> Path:
+def write_score_picture(score, path: str | Path, *, force: bool = False, inputs=()) -> Path:
     """Engrave any music21 Score (a filled worksheet, an answer key) under its title."""
     title = score.metadata.title if score.metadata is not None and score.metadata.title else ""
-    return write_pages(score_pages(score, title), path)
+    return write_pages(score_pages(score, title), path, force=force, inputs=inputs)
 
 
 def _register() -> None:

@@ -365,14 +365,39 @@ def exercise_to_score(ex: Exercise):
     return score
 
 
-def write_exercise(ex: Exercise, path: str | Path) -> Path:
-    """Write MusicXML (.musicxml, .xml, .mxl) or MIDI (.mid) by extension (kern and ABC: io/writers.py)."""
+def write_exercise(ex: Exercise, path: str | Path, *, force: bool = False, inputs=()) -> Path:
+    """Write MusicXML (.musicxml, .xml, .mxl) or MIDI (.mid) by extension (kern and ABC: io/writers.py).
+
+    Written through :func:`counterpoint.files.safe.safe_output`: music21's helper files (the ``.musicxml`` it
+    zips into an ``.mxl``) stay in a private folder, and an existing file is replaced only with ``force``.
+    """
+    from counterpoint.files.safe import safe_output
+
     path = Path(path)
     fmt = {".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "mxl", ".mid": "midi", ".midi": "midi"}.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"cannot write {path.name}; use .musicxml, .xml, .mxl or .mid.")
-    exercise_to_score(ex).write(fmt, fp=str(path))
+    if fmt == "midi":
+        check_midi_range(ex)
+    score = exercise_to_score(ex)
+    with safe_output(path, force=force, inputs=inputs) as tmp:
+        write_score(score, fmt, tmp)
     return path
+
+
+def check_midi_range(ex: Exercise) -> None:
+    """MIDI holds notes 0-127 (C-1 to G9); refuse, rather than silently shift, a note outside."""
+    for n in (*ex.cf, *ex.cp):
+        if n.pitch is not None and not 0 <= n.pitch.midi <= 127:
+            raise InputError(f"{n.pitch.name} lies outside MIDI's range (C-1 to G9); write MusicXML, kern or ABC instead.")
+
+
+def write_score(score, fmt: str, tmp: Path) -> None:
+    """music21's ``score.write`` to ``tmp`` (a path inside safe_output's private folder), its warnings captured."""
+    from counterpoint.files.quiet import quiet
+
+    with quiet():
+        score.write(fmt, fp=str(tmp))
 
 
 def report_to_score(report, messages: bool = False):
@@ -398,7 +423,7 @@ def report_to_score(report, messages: bool = False):
     return score
 
 
-def write_marked_score(reports, path: str | Path) -> Path:
+def write_marked_score(reports, path: str | Path, *, force: bool = False, inputs=()) -> Path:
     """Write marked reports as MusicXML (.musicxml, .xml, .mxl): each violation's code, name and message at
     its place, intervals figured; several exercises one after another, each ended by a double barline."""
     import copy
@@ -423,7 +448,10 @@ def write_marked_score(reports, path: str | Path) -> Path:
                     m = copy.deepcopy(m)
                     m.number = count + k
                     target.append(m)
-    result.write(fmt, fp=str(path))
+    from counterpoint.files.safe import safe_output
+
+    with safe_output(path, force=force, inputs=inputs) as tmp:
+        write_score(result, fmt, tmp)
     return path
 
 
@@ -458,6 +486,7 @@ def _register() -> None:
     register_edge("exercise_from_score", exercise_from_score)
     register_edge("report_to_score", report_to_score)
     register_edge("load_exercise", load_exercise)
+    register_edge("write_score", write_score)
 
 
 _register()

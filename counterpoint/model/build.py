@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from counterpoint.errors import InputError
+from counterpoint.errors import InputError, require_int, require_text
 from counterpoint.model.exercise import MAX_CF_NOTES, WHOLE, Exercise, Note
 from counterpoint.model.mode import Mode, infer_mode
 from counterpoint.model.notation import parse_notes
@@ -77,6 +77,9 @@ def assemble(
 
 def from_text(cf: str, cp: str | None = None, **kwargs) -> Exercise:
     """Build an exercise from note lists: ``from_text("D4 F4 E4 D4", "A4 A4 G4 A4")``."""
+    require_text("the cantus firmus", cf)
+    require_text("the counterpoint", cp, optional=True)
+    require_int("species", kwargs.get("species"), 0, 5, optional=True)
     cf_notes = parse_notes(cf)
     # A bare pitch is a whole note whatever the species; note values in the text (A4:2) give others.
     cp_notes = parse_notes(cp, WHOLE) if cp else ()

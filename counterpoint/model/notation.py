@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from counterpoint.errors import InputError
+from counterpoint.errors import InputError, require_text
 from counterpoint.model.exercise import WHOLE, Note
 from counterpoint.model.pitch import Pitch
 
@@ -30,7 +30,11 @@ def duration_ticks(value: str, dots: str = "") -> int:
 
 
 def parse_notes(text: str, default: int = WHOLE) -> tuple[Note, ...]:
-    """Parse a note list into notes laid end to end from time 0; ``default`` is the duration of a bare pitch."""
+    """Parse a note list into notes laid end to end from time 0; ``default`` is the duration of a bare pitch.
+
+    Raises InputError for anything but a string of notes (``None``, a number, a list).
+    """
+    require_text("a note list", text)
     notes: list[Note] = []
     t = 0
     for token in text.replace(",", " ").split():

@@ -33,6 +33,8 @@ class Pitch:
 
     @classmethod
     def parse(cls, text: str) -> Pitch:
+        if not isinstance(text, str):
+            raise InputError(f"a pitch must be a string like C#4, not {'None' if text is None else 'a ' + type(text).__name__}.")
         m = _PITCH_RE.match(text.strip())
         if not m:
             raise InputError(f"'{text}' is not a pitch; write a letter, an optional accidental and an octave, like C#4 or Bb3.")

@@ -1,0 +1,63 @@
+"""Argument types shared by the subcommands: each refuses a bad value with one sentence (see main.HouseParser).
+
+* ``-n``: a whole number from 1 to :data:`MAX_N` (1000);
+* ``--time-limit``: seconds, a finite number from :data:`MIN_TIME_LIMIT` (0.05) to :data:`MAX_TIME_LIMIT` (3600);
+* ``--max-size``: megabytes, more than 0 and at most 10000 (see :mod:`counterpoint.files.limits`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+MAX_N = 1000
+MIN_TIME_LIMIT = 0.05
+MAX_TIME_LIMIT = 3600.0
+
+
+def count(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"-n must be a whole number from 1 to {MAX_N}, not '{text}'") from None
+    if not 1 <= value <= MAX_N:
+        raise argparse.ArgumentTypeError(f"-n must be a whole number from 1 to {MAX_N}, not {value}")
+    return value
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not MIN_TIME_LIMIT <= value <= MAX_TIME_LIMIT:
+        raise argparse.ArgumentTypeError(f"--time-limit must be a number of seconds from {MIN_TIME_LIMIT:g} to "
+                                         f"{MAX_TIME_LIMIT:g}, not '{text}'")
+    return value
+
+
+def megabytes(text: str) -> float:
+    from counterpoint.errors import InputError
+    from counterpoint.files.limits import parse_megabytes
+
+    try:
+        return parse_megabytes(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
+
+
+def seed(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--seed must be a whole number, not '{text}'") from None
+    if abs(value) >= 2**63:
+        raise argparse.ArgumentTypeError("--seed must be a whole number below 2**63 in size")
+    return value
+
+
+def add_max_size(p) -> None:
+    from counterpoint.files.limits import DEFAULT_MAX_MB
+
+    p.add_argument("--max-size", type=megabytes, metavar="MB",
+                   help=f"refuse input files (and .mxl contents) larger than this (default: {DEFAULT_MAX_MB:g} MB)")
