@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 SEED = 1
 
 
-def cache_path(pool: int) -> Path:
-    return Path(f"/tmp/fux_weights_counts_{pool}.json")
+def cache_path(pool: int, seed: int = SEED) -> Path:
+    return Path(f"/tmp/fux_weights_counts_{pool}" + (f"_seed{seed}" if seed != SEED else "") + ".json")
 
 
 def _warnings(ex, book) -> dict[str, int]:
@@ -54,12 +54,12 @@ def _collect_one(job: tuple[str, int]) -> dict:
     from counterpoint.generator.search import Search
     from tests.support import load_fux
 
-    file, size = job
+    file, size, seed = job
     book = load_rulebook("fux")
     ex = load_fux(file)
     base = cantus_exercise(ex)
     low, high = default_range(base.cf_pitches, ex.cp_above)
-    search = Search(base, ex.species, ex.cp_above, book, low, high, random.Random(SEED))
+    search = Search(base, ex.species, ex.cp_above, book, low, high, random.Random(seed))
     fux_key = tuple((n.pitch, n.start, n.tie) for n in ex.cp)
     seen, pool = {fux_key}, []
     for cand in search.stream(time.monotonic() + 60, max(6, size // 12)):
@@ -73,15 +73,17 @@ def _collect_one(job: tuple[str, int]) -> dict:
             "candidates": [_warnings(c, book) for c in pool]}
 
 
-def collect(pool: int, jobs: int) -> list[dict]:
+def collect(pool: int, jobs: int, seed: int = SEED) -> list[dict]:
+    """Warning counts of Fux's line and of each candidate, per figure. Cached in /tmp by pool and seed: the
+    counts do not depend on the weights, but they do on the rules and their options (delete the cache then)."""
     from tests.support import fux_figures
 
-    path = cache_path(pool)
+    path = cache_path(pool, seed)
     if path.exists():
         return json.loads(path.read_text())
     t0 = time.monotonic()
     with ProcessPoolExecutor(jobs) as ex:
-        rows = list(ex.map(_collect_one, [(r["file"], pool) for r in fux_figures()]))
+        rows = list(ex.map(_collect_one, [(r["file"], pool, seed) for r in fux_figures()]))
     path.write_text(json.dumps(rows))
     print(f"collected {len(rows)} figures, up to {pool} candidates each, in {time.monotonic() - t0:.0f} s -> {path}",
           file=sys.stderr)
@@ -289,6 +291,7 @@ def main() -> None:
     ap.add_argument("codes", nargs="*", help="where: rule codes")
     ap.add_argument("--pool", type=int, default=1000)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=SEED, help="the generator's seed (bench/fux_critic.py uses 1)")
     ap.add_argument("--rules", default="fux")
     ap.add_argument("--catalogue", action="store_true", help="use the catalogue's default weights")
     ap.add_argument("--species", type=int, nargs="*", default=[1, 2, 3, 4, 5])
@@ -298,7 +301,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.what == "where":
         return where(args.codes)
-    rows = collect(args.pool, args.jobs)
+    rows = collect(args.pool, args.jobs, args.seed)
     weights = book_weights(args.rules, args.catalogue)
     if args.what == "diagnose":
         diagnose(rows, weights)
