@@ -2,7 +2,7 @@
 among them by rule penalty alone, under a rulebook's weights (per species where it sets them)?
 
     .venv/bin/python bench/fux_weights.py collect --pool 1000     # count warnings once (cached in /tmp)
-    .venv/bin/python bench/fux_weights.py diagnose --pool 1000    # per species: mean count per rule, Fux vs candidates
+    .venv/bin/python bench/fux_weights.py diagnose --pool 1000    # per species and rule: counts, Fux vs candidates
     .venv/bin/python bench/fux_weights.py rank --pool 1000        # median percentile per species, fux as it stands
     .venv/bin/python bench/fux_weights.py rank --pool 1000 --catalogue   # the same under catalogue-default weights
     .venv/bin/python bench/fux_weights.py fit --pool 1000         # pairwise ranking fit, leave-one-figure-out
@@ -125,21 +125,31 @@ def rank_table(rows: list[dict], weights: dict[int, dict[str, float]]) -> dict[i
 # --- diagnosis --------------------------------------------------------------------------------------------
 
 def diagnose(rows: list[dict], weights: dict[int, dict[str, float]], top: int = 12) -> None:
+    """Per species and rule: the mean count on Fux's lines, on all candidates, and on the candidates that
+    outrank Fux's line (cost strictly less; per figure, then averaged over the figures that have any). The
+    last is what decides the percentile: a rule Fux pays more often than the lines that beat him is one
+    whose weight costs him rank."""
     for sp in range(1, 6):
         rs = [r for r in rows if r["species"] == sp]
         w = weights[sp]
         codes = set(w)
         fux = {c: statistics.mean(r["fux"].get(c, 0) for r in rs) for c in codes}
         cand = {c: statistics.mean(statistics.mean(x.get(c, 0) for x in r["candidates"]) for r in rs) for c in codes}
-        gap = {c: w[c] * (fux[c] - cand[c]) for c in codes}
-        print(f"\n### Species {sp} ({len(rs)} figures; mean penalty Fux {statistics.mean(cost(r['fux'], w) for r in rs):.1f}, "
+        above = [[x for x in r["candidates"] if cost(x, w) < cost(r["fux"], w)] for r in rs]
+        beat = {c: statistics.mean(statistics.mean(x.get(c, 0) for x in a) for a in above if a) if any(above) else 0.0
+                for c in codes}
+        fux_beaten = {c: statistics.mean(r["fux"].get(c, 0) for r, a in zip(rs, above) if a) if any(above) else 0.0
+                      for c in codes}
+        gap = {c: w[c] * (fux_beaten[c] - beat[c]) for c in codes}
+        print(f"\n### Species {sp} ({len(rs)} figures, {sum(bool(a) for a in above)} outranked by some candidate; "
+              f"mean penalty Fux {statistics.mean(cost(r['fux'], w) for r in rs):.1f}, "
               f"candidates {statistics.mean(statistics.mean(cost(x, w) for x in r['candidates']) for r in rs):.1f})\n")
-        print("| rule | weight | mean count, Fux | mean count, candidates | weight × (Fux − candidates) | figures where Fux > candidate median |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print("| rule | weight | mean count, Fux | all candidates | Fux, where outranked | the candidates outranking him | "
+              "weight × (Fux − those) |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         shown = sorted((c for c in codes if fux[c] or cand[c]), key=lambda c: -abs(gap[c]))[:top]
         for c in shown:
-            more = sum(r["fux"].get(c, 0) > statistics.median(x.get(c, 0) for x in r["candidates"]) for r in rs)
-            print(f"| {c} | {w[c]:g} | {fux[c]:.2f} | {cand[c]:.2f} | {gap[c]:+.2f} | {more}/{len(rs)} |")
+            print(f"| {c} | {w[c]:g} | {fux[c]:.2f} | {cand[c]:.2f} | {fux_beaten[c]:.2f} | {beat[c]:.2f} | {gap[c]:+.2f} |")
 
 
 # --- fit --------------------------------------------------------------------------------------------------
