@@ -4,6 +4,7 @@ weights and options. A rulebook may extend another. See rules/FORMAT.md for the 
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 import types
 import typing
@@ -16,7 +17,7 @@ from counterpoint.catalogue.base import SEVERITIES, Rule
 from counterpoint.errors import RulebookError
 from counterpoint.resources import data_dir
 
-TOP_KEYS = {"name", "description", "extends", "select", "ignore", "severity", "weight", "options"}
+TOP_KEYS = {"name", "description", "extends", "select", "ignore", "severity", "weight", "species_weight", "options"}
 OFF = "off"
 MAX_BYTES = 1_000_000  # a rulebook is a page of text
 MAX_NESTING = 4  # options.CODE.key = [values]: deeper is not a rulebook
@@ -43,10 +44,14 @@ class Rulebook:
     description: str
     settings: tuple[Setting, ...]
     path: str = ""
+    species_weight: tuple[tuple[int, str, float], ...] = ()  # (species, code, weight) from [species_weight.N]
 
     def active(self, species: int) -> list[Setting]:
-        """The enabled settings whose rule applies to ``species`` (0 for a lone cantus firmus)."""
-        return [s for s in self.settings if s.rule.applies_to(species)]
+        """The enabled settings whose rule applies to ``species`` (0 for a lone cantus firmus), each with the
+        weight the rulebook gives it in that species."""
+        own = {code: w for sp, code, w in self.species_weight if sp == species}
+        return [dataclasses.replace(s, weight=own[s.rule.code]) if s.rule.code in own else s
+                for s in self.settings if s.rule.applies_to(species)]
 
     def get(self, code: str) -> Setting | None:
         return next((s for s in self.settings if s.rule.code == code), None)
@@ -126,7 +131,35 @@ def _load(spec: str) -> Rulebook:
         settings.append(Setting(rule, sev, weight.get(rule.code, rule.weight), opts))
     name, data = layers[-1]
     return Rulebook(str(data.get("name", name)), str(data.get("description", "")), tuple(settings),
-                    path=_origin(spec))
+                    path=_origin(spec), species_weight=_species_weights(layers, by_code))
+
+
+def _species_weights(layers: list[tuple[str, dict]], by_code: dict) -> tuple[tuple[int, str, float], ...]:
+    """``[species_weight.N]`` tables: a rule's weight in species N alone, overriding ``[weight]`` there.
+
+    Layers merge as ``[weight]`` does, key by key, the extending rulebook winning; a plain ``[weight]`` entry
+    in a later layer resets the earlier layers' species weights for that rule (it means: this weight, everywhere).
+    """
+    out: dict[int, dict[str, float]] = {}
+    for name, data in layers:
+        for code in _table(data, "weight", name):
+            for table in out.values():
+                table.pop(code, None)
+        for key, table in _table(data, "species_weight", name).items():
+            if key not in {str(n) for n in range(1, 6)}:
+                raise RulebookError(f"rulebook {name}: [species_weight.{key}] must name a species from 1 to 5.")
+            if not isinstance(table, dict):
+                raise RulebookError(f"rulebook {name}: [species_weight.{key}] must be a table.")
+            for code, value in table.items():
+                _known(code, by_code, name)
+                if (not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value)
+                        or value < 0):
+                    raise RulebookError(f"rulebook {name} gives {code} the weight {value!r} in species {key}; "
+                                        "a weight is a finite number of at least 0.")
+                if not by_code[code].applies_to(int(key)):
+                    raise RulebookError(f"rulebook {name} weights {code} in species {key}, where it does not apply.")
+                out.setdefault(int(key), {})[code] = float(value)
+    return tuple((sp, code, w) for sp in sorted(out) for code, w in sorted(out[sp].items()))
 
 
 def _origin(spec: str) -> str:

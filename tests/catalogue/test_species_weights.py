@@ -1,0 +1,67 @@
+"""Per-species weights in a rulebook ([species_weight.N]): parsing, merging across extends, validation, and
+that the checker's report and the generator's preferences both take the exercise's species' weight."""
+
+from __future__ import annotations
+
+import pytest
+
+from counterpoint import check, from_text
+from counterpoint.catalogue.rulebook import load_rulebook
+from counterpoint.errors import RulebookError
+from counterpoint.generator.soft import soft_settings
+
+
+def _book(tmp_path, text: str, name: str = "mine.toml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return load_rulebook(path)
+
+
+def _weight(book, species: int, code: str) -> float:
+    return next(s.weight for s in book.active(species) if s.rule.code == code)
+
+
+def test_species_weight_overrides_weight_in_that_species_only(tmp_path):
+    book = _book(tmp_path, 'select = ["ALL"]\n[weight]\nM404 = 3\n[species_weight.1]\nM404 = 0.5\n')
+    assert _weight(book, 1, "M404") == 0.5
+    assert _weight(book, 4, "M404") == 3
+    assert book.get("M404").weight == 3  # the rulebook-wide value
+    assert {s.rule.code: s.weight for s in soft_settings(book, 1)}["M404"] == 0.5
+
+
+def test_report_penalty_uses_the_species_weight(tmp_path):
+    # A repeated whole note in first species: M404 fires once.
+    ex = from_text("D4 F4 E4 D4 G4 F4 A4 G4 E4 D4", "A4 A4 C5 B4 D5 C5 C5 B4 C#5 D5", species=1)
+    plain = check(ex, _book(tmp_path, 'select = ["ALL"]\n[weight]\nM404 = 2\n'))
+    cheap = check(ex, _book(tmp_path, 'select = ["ALL"]\n[weight]\nM404 = 2\n[species_weight.1]\nM404 = 0.5\n',
+                            "cheap.toml"))
+    hits = len(plain.at("M404"))
+    assert hits >= 1
+    assert plain.penalty - cheap.penalty == pytest.approx(1.5 * hits)
+    assert {v.weight for v in cheap.violations if v.code == "M404"} == {0.5}
+
+
+def test_extends_merges_species_weights_and_a_plain_weight_resets_them(tmp_path):
+    (tmp_path / "base.toml").write_text('select = ["ALL"]\n[species_weight.1]\nM404 = 0.5\nM303 = 1\n')
+    child = _book(tmp_path, 'extends = "base.toml"\n[species_weight.1]\nM303 = 4\n')
+    assert (_weight(child, 1, "M404"), _weight(child, 1, "M303")) == (0.5, 4)
+    reset = _book(tmp_path, 'extends = "base.toml"\n[weight]\nM404 = 3\n', "reset.toml")
+    assert _weight(reset, 1, "M404") == 3 and _weight(reset, 1, "M303") == 1
+
+
+@pytest.mark.parametrize("text, words", [
+    ('[species_weight.6]\nM404 = 1\n', "species from 1 to 5"),
+    ('[species_weight.one]\nM404 = 1\n', "species from 1 to 5"),
+    ('[species_weight.1]\nM404 = -1\n', "at least 0"),
+    ('[species_weight.1]\nM404 = nan\n', "finite"),
+    ('[species_weight.1]\nM404 = inf\n', "finite"),
+    ('[species_weight.1]\nM404 = "1"\n', "finite"),
+    ('[species_weight.1]\nM404 = true\n', "finite"),
+    ('[species_weight.1]\nX999 = 1\n', "unknown rule code"),
+    ('[species_weight.1]\nM405 = 1\n', "does not apply"),  # M405 is third species only
+    ('species_weight = 3\n', "must be a table"),
+    ('species_weight = { 1 = 3 }\n', "must be a table"),
+])
+def test_bad_species_weights_are_refused(tmp_path, text, words):
+    with pytest.raises(RulebookError, match=words):
+        _book(tmp_path, 'select = ["ALL"]\n' + text)
