@@ -21,7 +21,12 @@ def add_arguments(p) -> None:
     p.add_argument("--rules", default="fux", metavar="NAME|FILE", help="rulebook: a built-in name or a TOML file (default: fux)")
     p.add_argument("-n", type=options.count, default=10, metavar="N",
                    help=f"how many solutions, 1 to {options.MAX_N} (default: 10)")
-    p.add_argument("--seed", type=options.seed, help="random seed; the same seed gives the same output")
+    p.add_argument("--seed", type=options.seed,
+                   help="random seed; the same seed gives the same lines on any machine, unless the time limit "
+                        "cuts the search short (the output then says so)")
+    p.add_argument("--effort", type=options.count_or_zero, default=None, metavar="STEPS",
+                   help="improvement steps at most (default: 1500; the search stops sooner once no step helps; "
+                        "0 ranks the constructed lines as they are)")
     p.add_argument("--time-limit", type=options.seconds, default=5.0, metavar="SEC",
                    help=f"stop searching after this long, {options.MIN_TIME_LIMIT:g} to {options.MAX_TIME_LIMIT:g} s (default: 5)")
     p.add_argument("--mode", help="mode, e.g. 'G dorian' (default: inferred from the cantus firmus)")
@@ -50,6 +55,7 @@ def run(args) -> int:
     with _Progress(args.time_limit) as progress:
         found = generate(cf, species=args.species, position="below" if args.below else "above", rules=args.rules,
                          n=args.n, seed=args.seed, time_limit=args.time_limit, mode=args.mode,
+                         **({} if args.effort is None else {"effort": args.effort}),
                          voice_range=args.voice_range, progress=progress.update, critic=not args.no_critic)
     elapsed = time.monotonic() - t0
     if out is not None:
@@ -68,8 +74,9 @@ def run(args) -> int:
 
 def _stats(found, elapsed) -> dict:
     st = found.stats
-    return {"candidates": st.solutions, "shown": len(found),
-            "seconds": round(elapsed, 3), "timed_out": st.timed_out}
+    return {"candidates": st.solutions, "constructed": st.constructed, "steps": st.steps, "shown": len(found),
+            "seconds": round(elapsed, 3), "timed_out": st.timed_out,
+            "history": [{"seconds": round(t, 3), "best": round(c, 4)} for t, c in st.history]}
 
 
 def _text(found, args, elapsed, out) -> str:
@@ -81,7 +88,11 @@ def _text(found, args, elapsed, out) -> str:
     with_critic = "critic" in found[0].parts
     ranking = "rules + critic" if with_critic else "rule penalties"
     lines = [f"{ex.mode.label}, {SPECIES_NAMES[args.species]} {where}, rulebook {found[0].report.rulebook}: "
-             f"the best {len(found)} of the first {st.solutions} legal lines found, ranked by {ranking} ({elapsed:.1f} s)", ""]
+             f"the best {len(found)} of {st.solutions} legal lines ({st.constructed} constructed, then {st.steps} "
+             f"improvement steps), ranked by {ranking} ({elapsed:.1f} s)", ""]
+    if st.timed_out:
+        lines.insert(1, "note: the time limit cut the search short; these are the best lines found so far, and "
+                        "another run with the same seed may differ (allow more with --time-limit).")
     lines += [f"note: {n}" for n in st.notes if n.startswith("ranked by rules alone")]
     width = max(len(s.notes) for s in found)
     for k, s in enumerate(found, 1):

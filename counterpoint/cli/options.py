@@ -46,6 +46,20 @@ def megabytes(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
 
 
+MAX_EFFORT = 1_000_000
+
+
+def count_or_zero(text: str) -> int:
+    """--effort: improvement steps, 0 or more."""
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--effort must be a whole number of steps, not '{text}'") from None
+    if not 0 <= value <= MAX_EFFORT:
+        raise argparse.ArgumentTypeError(f"--effort must be a whole number from 0 to {MAX_EFFORT}, not {value}")
+    return value
+
+
 def seed(text: str) -> int:
     try:
         value = int(text, 10)

@@ -52,6 +52,7 @@ def cantus_exercise(cf, mode: str | Mode | None = None) -> Exercise:
 
 
 MAX_N = 1_000  # solutions one call may ask for
+MAX_POOL = 300  # lines constructed before improvement, by default; improvement adds the rest
 MIN_TIME_LIMIT = 0.05  # seconds: below this not even the construction of one line can be trusted to finish
 
 
@@ -90,7 +91,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     search = Search(base, species, above, book, low, high, rng)
     deadline = time.monotonic() + time_limit
     min_diff = max(2, (base.n_bars + 2) // 4) if min_diff is None else min_diff
-    pool_size = max(30, 3 * n) if pool_size is None else pool_size
+    pool_size = min(MAX_POOL, max(30, 3 * n)) if pool_size is None else pool_size
     rank = penalty_rank if rank is None else rank
     try:
         found = search.run(n, deadline, rank, min_diff, pool_size, progress, max_steps=effort)

@@ -30,6 +30,7 @@ SCREENED = 4  # of those, the cheapest by penalty (plus one at random) go to the
 WINDOW_CALLS = 3_000  # constraint calls one window's re-solve may spend
 STALE_STEPS = 50  # steps without a better leader before the search has converged
 REFRESH = 8  # steps between recomputing the diverse leaders
+MAX_LEADERS = 20  # the diverse best lines that are improved (a call for 1,000 lines improves its best 20)
 RHYTHM_MOVES = {4: 0.25, 5: 0.4}  # share of steps that also change the rhythm of a bar or two, by species
 WINDOW_NOTES = {1: (2, 4), 2: (2, 5), 3: (3, 6), 4: (2, 4), 5: (3, 6)}  # attacks freed per step, by species
 
@@ -93,7 +94,7 @@ class Optimiser:
 
     def _leaders(self, pool: dict) -> list[Solution]:
         ranked = sorted(pool.values(), key=rank_order)
-        return self.select(ranked, self.n, self.min_diff) or ranked[:1]
+        return self.select(ranked, min(self.n, MAX_LEADERS), self.min_diff) or ranked[:1]
 
     def _neighbours(self, parent: Solution, deadline: float) -> list[Solution]:
         """Legal lines that differ from ``parent`` only inside one window of bars, screened by penalty."""

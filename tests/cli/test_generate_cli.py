@@ -74,3 +74,20 @@ def test_json_out_holds_every_solution_and_the_header_the_real_numbers(tmp_path,
     assert main(["generate", "--cf", cf, "--species", "1", "-n", "2", "--seed", "1", "--no-critic", "--format", "json"]) == 0
     stats = json.loads(capsys.readouterr().out)["stats"]
     assert stats["shown"] == 2 and stats["candidates"] >= 2
+
+
+def test_the_cli_limits_are_the_librarys():
+    """-n and --time-limit are refused by the CLI with the same bounds as by generate() (kept apart so --help stays fast)."""
+    from counterpoint.cli import options
+    from counterpoint.generator import MAX_N, MIN_TIME_LIMIT
+
+    assert options.MAX_N == MAX_N and options.MIN_TIME_LIMIT == MIN_TIME_LIMIT
+
+
+def test_effort_zero_ranks_the_constructed_lines(capsys):
+    assert main(["generate", "--cf", CF, "--species", "1", "-n", "2", "--seed", "1", "--effort", "0",
+                 "--no-critic", "--format", "json"]) == 0
+    import json
+
+    stats = json.loads(capsys.readouterr().out)["stats"]
+    assert stats["steps"] == 0 and stats["constructed"] >= 2
