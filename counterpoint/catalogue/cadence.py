@@ -43,7 +43,8 @@ class OpeningOptions:
     message="the counterpoint does not begin on a perfect consonance",
     species=CP_SPECIES, scope="notes", reach=(0, 0), weight=10, options=OpeningOptions,
     what="Flags a first counterpoint note (after any opening rest) that is not a unison, fifth or octave "
-         "above the cantus firmus, or not a unison or octave below it.",
+         "above the cantus firmus, or not a unison or octave below it (where it sounds: a counterpoint "
+         "written above that starts under the cantus firmus is below it).",
     why="The beginning establishes the mode: a perfect consonance on the final (or its fifth, above) leaves "
         "no doubt about it. A fifth below the cantus firmus would put the fourth degree in the bass and "
         "suggest a different final.",
@@ -60,7 +61,8 @@ def opening_interval_not_perfect(ctx, i, opts):
     if v is None:
         return None
     iv = v.interval
-    allowed = (1, 8, 5) if ctx.cp_above or opts.allow_fifth_below else (1, 8)
+    sounds_above = ctx.cp_above and not v.crossed  # a counterpoint "above" that starts under the cantus is below it
+    allowed = (1, 8, 5) if sounds_above or opts.allow_fifth_below else (1, 8)
     if iv.quality == "P" and iv.simple_number in allowed:
         return None
     return Hit(a.start, f"the counterpoint begins on {a.pitch.pretty}, {against(v)}", end=a.end - 1)

@@ -23,11 +23,21 @@ def parse_range(text: str) -> tuple[Pitch, Pitch]:
     return low, high
 
 
+VOICES = ("C2", "C6")  # no singer's line goes beyond these, whatever the cantus firmus's register
+
+
 def default_range(cf: list[Pitch], above: bool) -> tuple[int, int]:
-    """Diatonic bounds of the counterpoint, from the cantus firmus's register."""
+    """Diatonic bounds of the counterpoint, from the cantus firmus's register, within the span of voices.
+
+    >>> from counterpoint.model.pitch import Pitch
+    >>> low, high = default_range([Pitch.parse("A2"), Pitch.parse("E3")], above=False)
+    >>> low == Pitch.parse("C2").diatonic, high == Pitch.parse("F3").diatonic
+    (True, True)
+    """
     lo, hi = min(p.diatonic for p in cf), max(p.diatonic for p in cf)
     span = ABOVE_SPAN if above else BELOW_SPAN
-    return lo + span[0], hi + span[1]
+    floor, ceiling = (Pitch.parse(v).diatonic for v in VOICES)
+    return max(floor, lo + span[0]), min(ceiling, hi + span[1])
 
 
 def candidates(mode: Mode, low: int, high: int) -> list[Pitch]:
