@@ -12,8 +12,15 @@ These are measurements, not rules: they compare the generator's lines with Fux's
 
 from __future__ import annotations
 
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
 from counterpoint.catalogue.context import Context
+from counterpoint.errors import InputError
 from counterpoint.model.exercise import Exercise
+from counterpoint.resources import data_dir
 
 STATS = ("repeated", "back_and_forth", "leap_share", "climax_notes", "weak_dissonance")
 LABELS = {
@@ -50,3 +57,55 @@ def idiom_stats(exercise: Exercise) -> dict[str, float]:
         "climax_notes": sum(1 for p in pitches if p.midi == top),
         "weak_dissonance": round(dissonant / weak, 4) if weak else 0.0,
     }
+
+
+# -- Fux's profile: the idioms of his own solutions, per species ----------------------------------------
+SD_FLOOR = {"repeated": 0.15, "back_and_forth": 0.15, "leap_share": 0.04, "climax_notes": 0.4, "weak_dissonance": 0.04}
+Z_CAP = 2.0  # a statistic counts at most this many standard deviations away: one idiom never swamps the rest
+
+
+def build_profile(exercises: list[Exercise]) -> dict:
+    """Mean and standard deviation of each statistic, per species, over ``exercises`` (Fux's solutions)."""
+    by_species: dict[int, list[dict]] = {}
+    for ex in exercises:
+        by_species.setdefault(ex.species, []).append(idiom_stats(ex))
+    out = {}
+    for species, rows in sorted(by_species.items()):
+        out[str(species)] = {"figures": len(rows)}
+        for k in STATS:
+            values = [r[k] for r in rows]
+            mean = sum(values) / len(values)
+            sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+            out[str(species)][k] = {"mean": round(mean, 4), "sd": round(sd, 4)}
+    return out
+
+
+@lru_cache(maxsize=4)
+def load_profile(path: str | None = None) -> dict:
+    """The shipped profile of Fux's two-voice solutions (critic/fux_profile.json), or one at ``path``."""
+    file = Path(path) if path else data_dir("critic") / "fux_profile.json"
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        for species, row in data["species"].items():
+            for k in STATS:
+                if not (math.isfinite(row[k]["mean"]) and math.isfinite(row[k]["sd"]) and row[k]["sd"] >= 0):
+                    raise ValueError(k)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{file.name} is not a usable profile of Fux's idioms ({type(exc).__name__}).") from None
+    return data["species"]
+
+
+def profile_distance(stats: dict[str, float], species: int, profile: dict | None = None) -> tuple[float, list[dict]]:
+    """How far a line's idioms lie from Fux's in its species: the sum of squared z-scores (each capped at
+    ``Z_CAP``), and per statistic its value, Fux's mean and the z-score, farthest first."""
+    profile = load_profile() if profile is None else profile
+    row = profile.get(str(species))
+    if row is None:
+        return 0.0, []
+    parts = []
+    for k in STATS:
+        mean, sd = row[k]["mean"], max(row[k]["sd"], SD_FLOOR[k])
+        z = max(-Z_CAP, min(Z_CAP, (stats[k] - mean) / sd))
+        parts.append({"statistic": k, "value": stats[k], "fux": mean, "z": round(z, 2)})
+    parts.sort(key=lambda p: -abs(p["z"]))
+    return sum(p["z"] ** 2 for p in parts), parts

@@ -2,13 +2,20 @@
 
 The generator (:mod:`counterpoint.generator`) knows nothing of the critic, and the critic trains on the
 generator's lines; this module, above both, joins them: by default a line's cost is its rule penalty
-blended with the critic's doubt (:func:`counterpoint.critic.scoring.blended_rank`).
+blended with the critic's doubt (:func:`counterpoint.critic.scoring.blended_rank`), plus how far the
+line's idioms (repeated notes, back-and-forth figures, leaps, climax notes, off-beat dissonance) lie from
+those of Fux's own solutions in the same species (:func:`counterpoint.analysis.profile_distance`), in
+squared standard deviations: the taste of the style being taught, next to Palestrina's.
 """
 
 from __future__ import annotations
 
+from counterpoint.analysis import idiom_stats, load_profile, profile_distance
 from counterpoint.generator import GenerateResult, Ranker, penalty_rank
 from counterpoint.generator import generate as _generate
+
+
+STYLE = 1.0  # cost of one squared standard deviation from Fux's idioms (one point: a light preference's weight)
 
 
 def default_rank(critic: bool = True) -> tuple[Ranker, str]:
@@ -24,14 +31,20 @@ def default_rank(critic: bool = True) -> tuple[Ranker, str]:
     except CriticModelError as exc:
         return penalty_rank, f"ranked by rules alone: {exc}"
     blended = blended_rank(model)
+    profile = load_profile()
 
     def rank(solutions) -> list[float]:
         costs = blended(solutions)
-        for sol in solutions:
+        out = []
+        for sol, cost in zip(solutions, costs):
             sol.reasons_from = lambda s=sol: score(s, model).reasons
-        return costs
+            distance, parts = profile_distance(idiom_stats(sol.exercise), sol.exercise.species, profile)
+            sol.parts["style"] = round(distance, 4)
+            sol.style = parts
+            out.append(cost + STYLE * distance)
+        return out
 
-    rank.__doc__ = blended.__doc__
+    rank.__doc__ = f"{blended.__doc__} + {STYLE:g} × distance from Fux's idioms"
     return rank, ""
 
 

@@ -65,7 +65,7 @@ def run(args) -> int:
     if args.format == "json":
         from counterpoint.io.writers import strict_json
 
-        solutions = [s.to_dict() | {"critic_reasons": s.critic_reasons()} for s in found]
+        solutions = [s.to_dict() | {"critic_reasons": s.critic_reasons(), "style_reasons": s.style} for s in found]
         print(strict_json({"solutions": solutions, "stats": _stats(found, elapsed)}, indent=2))
     else:
         print(_text(found, args, elapsed, out))
@@ -101,12 +101,20 @@ def _text(found, args, elapsed, out) -> str:
         lines.append(f" #{k:<2} {s.notes:<{width}}  {critic}penalty {s.penalty:g}  ({why})")
         if with_critic and k <= 3:
             lines.append(f"     critic: {_reasons(s.critic_reasons())}")
+        if s.style and k <= 3:
+            lines.append(f"     style: {_style(s)}")
     if len(found) < args.n:
         reason = "the time limit ran out" if st.timed_out else "no more different enough lines were found"
         lines.append(f"\nonly {len(found)} of {args.n} asked for: {reason}.")
     lines.append("")
     lines.append(f"wrote {out}" if out else "wrote nothing; add --out solution.musicxml (or .mid, .krn, .abc, .json)")
     return "\n".join(lines)
+
+
+def _style(sol) -> str:
+    """'1.3 from Fux's idioms; farthest: repeated 0 (Fux 1.02), leap_share 0.5 (Fux 0.32)'."""
+    far = [f"{p['statistic']} {p['value']:.2f} (Fux {p['fux']:.2f})" for p in sol.style[:2] if abs(p["z"]) >= 0.5]
+    return f"{sol.parts['style']:.2f} from Fux's idioms" + (f"; farthest: {', '.join(far)}" if far else "")
 
 
 def _reasons(reasons: list[dict]) -> str:

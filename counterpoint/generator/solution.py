@@ -19,6 +19,7 @@ class Solution:
     parts: dict[str, float] = field(default_factory=dict)  # named parts of the score (e.g. penalty, critic)
     line: object = field(default=None, repr=False, compare=False)  # the search's own handle on the line
     reasons_from: Callable[[], list[dict]] | None = field(default=None, repr=False, compare=False)  # set by a critic ranking
+    style: list[dict] = field(default_factory=list, repr=False, compare=False)  # idioms against Fux's, set by the ranking
 
     @property
     def notes(self) -> str:
@@ -51,8 +52,9 @@ class Solution:
     def explain(self) -> dict:
         """Why it ranks here: its cost, the preferences it breaks (by rule and place), the critic's reasons."""
         return {"score": self.score, "penalty": self.penalty, "critic": self.parts.get("critic"),
+                "style": self.parts.get("style"),
                 "penalties": [{"code": c, "name": n, "place": p, "cost": w} for c, n, p, w in self.penalties],
-                "critic_reasons": self.critic_reasons()}
+                "critic_reasons": self.critic_reasons(), "style_reasons": self.style}
 
     def _repr_html_(self) -> str:
         """In a notebook: the engraved line, then why it ranks here."""

@@ -1,0 +1,34 @@
+"""Build critic/fux_profile.json: the idiom statistics of Fux's 46 two-voice solutions, per species.
+
+    .venv/bin/python critic/fux_profile.py
+
+The profile is what the default ranking calls "style" (counterpoint.ranking): how far a line's repeated
+notes, back-and-forth figures, leap share, climax notes and off-beat dissonances lie from Fux's own, in
+standard deviations. It is built from the same 46 figures that bench/fux_objective.py compares against,
+so that comparison is in sample; bench/heldout_style.py checks it on twenty cantus firmi that are not Fux's.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    from counterpoint.analysis import build_profile
+    from tests.support import fux_figures, load_fux
+
+    exercises = [load_fux(r["file"]) for r in fux_figures()]
+    data = {"source": "Fux, Gradus ad Parnassum (1725), the 46 two-voice solutions (tests/data/fux_gradus)",
+            "built_by": "critic/fux_profile.py", "species": build_profile(exercises)}
+    out = ROOT / "critic" / "fux_profile.json"
+    out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
