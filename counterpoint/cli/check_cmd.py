@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from counterpoint.errors import CounterpointError, InputError
+from counterpoint.io.writers import strict_json
 
 MARKED_SUFFIXES = (".pdf", ".svg", ".png", ".musicxml", ".xml", ".mxl")
 
@@ -73,7 +73,7 @@ def run(args) -> int:
     if out is not None and reports:
         _write_marked(reports, out, force=args.force)
     if args.format == "json":
-        print(json.dumps(as_json(reports), indent=2, ensure_ascii=False))
+        print(strict_json(as_json(reports), indent=2))
     else:
         text = [format_report(r, r.path) for r in reports]
         if len(reports) > 1:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from counterpoint.errors import InputError
+from counterpoint.io.writers import strict_json
 
 
 def add_arguments(p) -> None:
@@ -25,7 +24,7 @@ def run(args) -> int:
         if rule is None:
             raise InputError(f"no rule '{args.rule}'; `counterpoint rules` lists them.")
         if args.format == "json":
-            print(json.dumps(rule_json(rule, book.get(rule.code)), indent=2, ensure_ascii=False))
+            print(strict_json(rule_json(rule, book.get(rule.code)), indent=2))
         else:
             print(rule_text(rule, book.get(rule.code)))
         return 0
@@ -37,7 +36,7 @@ def run(args) -> int:
         rows.append({"code": r.code, "name": r.name, "severity": s.severity if s else "off",
                      "weight": s.weight if s else r.weight, "species": species_label(r), "message": r.message})
     if args.format == "json":
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(strict_json(rows, indent=2))
         return 0
     name_w = max(len(r["name"]) for r in rows)
     spec_w = max(len(r["species"]) for r in rows)

@@ -234,14 +234,16 @@ def _commit_after_barrier(dest: str, k: int, barrier, results) -> None:
 
 def test_eight_writers_committing_at_once_exactly_one_wins(tmp_path):
     dest = tmp_path / "same.txt"
-    ctx = multiprocessing.get_context("fork")
+    # spawn, not fork: a fork of a process that runs threads (an earlier test's pool, music21's) can inherit a
+    # held lock and hang; spawned writers start clean
+    ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(8), ctx.Queue()
     procs = [ctx.Process(target=_commit_after_barrier, args=(str(dest), k, barrier, results)) for k in range(8)]
     for p in procs:
         p.start()
+    outcomes = [results.get(timeout=120) for _ in procs]
     for p in procs:
         p.join(timeout=60)
-    outcomes = [results.get(timeout=5) for _ in procs]
     wrote = [k for kind, k in outcomes if kind == "wrote"]
     assert len(wrote) == 1, outcomes
     assert all("already exists" in msg for kind, msg in outcomes if kind == "refused")
