@@ -24,7 +24,8 @@ import numpy as np
 
 from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import load_rulebook
-from counterpoint.critic.examples import generated, passage_exercises, perturbed
+from counterpoint.critic.examples import SKELETON_SPECIES, generated, negatives_rulebook, passage_exercises, perturbed, \
+    skeleton
 from counterpoint.critic.features import batches, FEATURE_NAMES, Texture, baseline, count_matrix, extract
 from counterpoint.critic.model import CriticModel
 from counterpoint.model.exercise import Exercise
@@ -67,13 +68,22 @@ def _negatives_job(args) -> tuple[list[Exercise], Exercise]:
 
 def make_split(passages, max_real: int, n_generated: int, seed: int, workers: int = 2,
                progress: Progress | None = None, label: str = "") -> Split:
-    """Real exercises from the passages (at most ``max_real``, sampled), each with its negatives."""
+    """Real exercises from the passages (at most ``max_real`` windows, sampled), each with its negatives.
+
+    Each window comes in Palestrina's own rhythm (fifth species) and as its species skeletons
+    (:func:`counterpoint.critic.examples.skeleton`, first and fourth species) where those are legal.
+    """
     rng = random.Random(seed)
-    real = [ex for p in passages for ex in passage_exercises(p)]
-    rng.shuffle(real)
-    real = real[:max_real]
+    windows = [ex for p in passages for ex in passage_exercises(p)]
+    rng.shuffle(windows)
+    book = negatives_rulebook()
+    real = []
+    for ex in windows[:max_real]:
+        real.append(ex)
+        real += [sk for s in SKELETON_SPECIES if (sk := skeleton(ex, s, rng, book)) is not None]
     out = Split(masses={p.mass for p in passages})
-    jobs = [(ex, n_generated, seed + i) for i, ex in enumerate(real)]
+    # The ranking test (20 rivals) is run on the florid windows; a skeleton needs one generated rival.
+    jobs = [(ex, n_generated if ex.species == 5 else 1, seed + i) for i, ex in enumerate(real)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for k, (gen, pert) in enumerate(pool.map(_negatives_job, jobs, chunksize=8)):
             if gen:  # keep a real example only where the generator could write against its cantus firmus
@@ -141,8 +151,28 @@ def _score(model: CriticModel, X: np.ndarray) -> np.ndarray:
     return model.score(model.select(X))  # a model trained before new rules were added uses its own columns
 
 
+def _only(split: Split, species: int) -> Split:
+    keep = [k for k, ex in enumerate(split.real) if ex.species == species]
+    return Split([split.real[k] for k in keep], [split.generated[k] for k in keep],
+                 [split.perturbed[k] for k in keep], split.masses)
+
+
 def evaluate(model: CriticModel, test: Split, train: Split | None = None) -> dict:
-    """Held-out metrics: AUCs of the critic and of the surface baseline, and the ranking test."""
+    """Held-out metrics: AUCs of the critic and of the surface baseline, and the ranking test, on the
+    florid windows (Palestrina's own rhythm); then the AUCs on each species' skeletons."""
+    metrics = _evaluate(model, _only(test, 5), None if train is None else _only(train, 5))
+    for s in SKELETON_SPECIES:
+        part = _only(test, s)
+        if not part.real:
+            continue
+        r = _score(model, featurize(part.real))
+        metrics[f"species{s}_test_real"] = len(part.real)
+        metrics[f"species{s}_auc_real_vs_generated"] = round(auc(r, _score(model, featurize([g[0] for g in part.generated]))), 4)
+        metrics[f"species{s}_auc_real_vs_perturbed"] = round(auc(r, _score(model, featurize(part.perturbed))), 4)
+    return metrics
+
+
+def _evaluate(model: CriticModel, test: Split, train: Split | None = None) -> dict:
     Xr, Br = featurize(test.real, with_baseline=True)
     gens = [g[0] for g in test.generated]
     Xg, Bg = featurize(gens, with_baseline=True)
