@@ -39,7 +39,7 @@ def percentile(fux: float, costs: list[float]) -> float:
     return 100.0 * (lower + 0.5 * ties) / len(costs)
 
 
-def measure(job: tuple[str, int]) -> dict:
+def measure(job: tuple[str, int, str | None]) -> dict:
     """One figure: Fux's penalty and critic score, and every candidate's."""
     from counterpoint.catalogue.engine import check_exercise
     from counterpoint.catalogue.rulebook import load_rulebook
@@ -49,8 +49,8 @@ def measure(job: tuple[str, int]) -> dict:
     from counterpoint.generator.search import Search
     from tests.support import load_fux
 
-    file, size = job
-    model = load_model()
+    file, size, model_path = job
+    model = load_model(model_path)
     book = load_rulebook("fux")
     ex = load_fux(file)
     base = cantus_exercise(ex)
@@ -125,15 +125,16 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--save", metavar="FILE", help="write the raw costs of every figure's pool as JSON")
     ap.add_argument("--load", metavar="FILE", help="read them instead of generating the pools again")
+    ap.add_argument("--model", metavar="FILE", help="a critic model file (default: the installed one)")
     ap.add_argument("--fit", action="store_true", help="fit per-species blend weights (with leave-one-out)")
-    ap.add_argument("--write", action="store_true", help="with --fit: store the weights in critic/model.json")
+    ap.add_argument("--write", action="store_true", help="with --fit: store the weights in the model file")
     args = ap.parse_args()
     t0 = time.monotonic()
     if args.load:
         with open(args.load) as fh:
             rows = json.load(fh)
     else:
-        jobs = [(r["file"], args.pool) for r in fux_figures()]
+        jobs = [(r["file"], args.pool, args.model) for r in fux_figures()]
         with ProcessPoolExecutor(args.jobs) as pool:
             rows = list(pool.map(measure, jobs))
         if args.save:
@@ -143,7 +144,7 @@ def main() -> None:
 
     print(f"{len(rows)} figures, up to {max(r['n'] for r in rows)} candidates each ({time.monotonic() - t0:.0f} s)\n")
     print("Default ranking (the installed model's weights):\n")
-    table(rows, blend_weights(load_model()))
+    table(rows, blend_weights(load_model(args.model)))
     print("\nMedian percentile by one blend weight w for every species, in penalty + w × (1 − critic):\n")
     print("| species | " + " | ".join(f"w = {w}" for w in WEIGHTS) + " |")
     print("|---|" + "---:|" * len(WEIGHTS))
@@ -161,16 +162,17 @@ def main() -> None:
         if args.write:
             from counterpoint.critic.model import default_model_path
 
-            model = load_model()
+            target = args.model or default_model_path()
+            model = load_model(target)
             model.metadata["blend_by_species"] = {str(s): float(w) for s, w in weights.items()}
             model.metadata["blend_fit"] = {"bench": "bench/fux_critic.py --fit", "pool": max(r["n"] for r in rows),
                                            "figures": len(rows), "grid": list(GRID),
                                            "leave_one_out_median_percentile": {str(s): round(v, 2) for s, v in loo.items()}}
-            model.save(default_model_path())
-            print(f"\nwrote the weights into {default_model_path()}")
+            model.save(target)
+            print(f"\nwrote the weights into {target}")
     print("\n| figure | species | cp | penalty alone | default blend | Fux critic | pool critic (median) |")
     print("|---|---:|---|---:|---:|---:|---:|")
-    weights = blend_weights(load_model())
+    weights = blend_weights(load_model(args.model))
     for r in rows:
         print(f"| {r['file'].removesuffix('.musicxml')} | {r['species']} | {r['position']} | {pct(r, 0):.1f} % | "
               f"{pct(r, weights[r['species']]):.1f} % | {r['fux_critic']:.2f} | {statistics.median(r['critic']):.2f} |")

@@ -121,6 +121,8 @@ class CriticModel:
     def reasons(self, x: np.ndarray, k: int = 3) -> list[dict]:
         """The k features that push most for and most against, with the line's value and the typical one."""
         c = self.contributions(x)
+        # The species.* features only say which texture's trees judge the line, not what is good in it.
+        c = np.where([n.startswith("species.") for n in self.feature_names], 0.0, c)
         order = np.argsort(c)
         picks = [(i, "for") for i in order[::-1][:k] if c[i] > 0] + [(i, "against") for i in order[:k] if c[i] < 0]
         return [{"feature": self.feature_names[i], "direction": d, "value": round(float(x[i]), 3),
