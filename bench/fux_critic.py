@@ -16,7 +16,9 @@ both the penalties and the fitted weights depend on them).
 ``--fit`` chooses, for each species, the weight from GRID that gives the lowest median percentile over
 that species' figures (ties: the lower mean, then the smaller weight). Fitting on the figures it is then
 measured on flatters it, so the fit also reports a leave-one-out figure: each figure's percentile under
-the weight fitted on the *other* figures of its species.
+the weight fitted on the *other* figures of its species. The weight kept (and written by --write) is
+the fitted one only where that leave-one-out median beats the rules alone (w = 0); elsewhere 0, so the
+critic is only given a say where fitting its weight is shown to carry over to unseen figures.
 """
 
 from __future__ import annotations
@@ -92,14 +94,17 @@ def fit_weight(rows: list[dict]) -> float:
     return min(GRID, key=key)
 
 
-def fit(rows: list[dict]) -> tuple[dict[int, float], dict[int, float]]:
-    """Per-species weights fitted on all figures, and each species' median leave-one-out percentile."""
-    weights, loo = {}, {}
+def fit(rows: list[dict]) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
+    """Per-species weights: the one fitted on all figures, kept only where fitting generalises, that is
+    where the median leave-one-out percentile beats the rules alone (w = 0); else 0. Returns the
+    weights, the in-sample fits and the leave-one-out medians."""
+    weights, fitted, loo = {}, {}, {}
     for s in range(1, 6):
         rs = [r for r in rows if r["species"] == s]
-        weights[s] = fit_weight(rs)
+        fitted[s] = fit_weight(rs)
         loo[s] = statistics.median(pct(r, fit_weight([o for o in rs if o is not r])) for r in rs)
-    return weights, loo
+        weights[s] = fitted[s] if loo[s] < statistics.median(pct(r, 0) for r in rs) else 0.0
+    return weights, fitted, loo
 
 
 def table(rows: list[dict], weights: dict[int, float]) -> None:
@@ -152,13 +157,17 @@ def main() -> None:
         rs = [r for r in rows if r["species"] == s]
         print(f"| {s} | " + " | ".join(f"{statistics.median(pct(r, w) for r in rs):.1f} %" for w in WEIGHTS) + " |")
     if args.fit:
-        weights, loo = fit(rows)
-        print("\nFitted per-species weights (in-sample), and the leave-one-out median percentile:\n")
-        print("| species | fitted w | median percentile, in-sample | median percentile, leave-one-out |")
-        print("|---|---:|---:|---:|")
+        weights, fitted, loo = fit(rows)
+        print("\nPer-species weights: fitted in-sample, the leave-one-out median percentile, and the weight kept "
+              "(the fit where leave-one-out beats the rules alone, else 0):\n")
+        print("| species | median percentile, rules alone | fitted w | median percentile, in-sample | "
+              "median percentile, leave-one-out | kept w | median percentile, kept w |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         for s in range(1, 6):
             rs = [r for r in rows if r["species"] == s]
-            print(f"| {s} | {weights[s]:g} | {statistics.median(pct(r, weights[s]) for r in rs):.1f} % | {loo[s]:.1f} % |")
+            med = lambda w: statistics.median(pct(r, w) for r in rs)  # noqa: E731
+            print(f"| {s} | {med(0):.1f} % | {fitted[s]:g} | {med(fitted[s]):.1f} % | {loo[s]:.1f} % | {weights[s]:g} | "
+                  f"{med(weights[s]):.1f} % |")
         if args.write:
             from counterpoint.critic.model import default_model_path
 
@@ -167,6 +176,7 @@ def main() -> None:
             model.metadata["blend_by_species"] = {str(s): float(w) for s, w in weights.items()}
             model.metadata["blend_fit"] = {"bench": "bench/fux_critic.py --fit", "pool": max(r["n"] for r in rows),
                                            "figures": len(rows), "grid": list(GRID),
+                                           "fitted_in_sample": {str(s): float(w) for s, w in fitted.items()},
                                            "leave_one_out_median_percentile": {str(s): round(v, 2) for s, v in loo.items()}}
             model.save(target)
             print(f"\nwrote the weights into {target}")
