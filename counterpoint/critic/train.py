@@ -3,14 +3,16 @@
 The recipe (see critic/MODEL_CARD.md):
 
 1. Build (or reuse) the cached passage dataset; split it by mass, so no mass is on both sides.
-2. Turn passages into species-like exercises (counterpoint/critic/examples.py); each real exercise gets
-   one generated and one perturbed negative over the same cantus firmus, in the same rhythm.
-3. Features: counterpoint/critic/features.py. Candidate models, compared on a validation split of the
-   training masses by the mean of two AUCs (real vs generated, real vs perturbed): logistic regression
-   at several strengths C, and gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier)
-   in two sizes. The winner is refitted on all training masses and saved as plain JSON numbers.
-4. Held-out evaluation: AUC real vs generated and real vs perturbed, the same for a baseline that sees
-   only surface cues, and a ranking test (the real line against 20 generated lines over its cantus firmus).
+2. Turn passages into species-like exercises (counterpoint/critic/examples.py) and reduce each to its
+   first- and fourth-species skeletons where those are legal; each real exercise gets one generated and
+   one perturbed negative over the same cantus firmus, in the same rhythm.
+3. Features: counterpoint/critic/features.py. Two texture models, florid and reduced, each chosen on a
+   validation split of the training masses by the mean of two AUCs (real vs generated, real vs
+   perturbed) among gradient-boosted tree candidates (logistic regression is fitted and reported too),
+   refitted on all training masses and joined into one tree model (gate_forests), saved as JSON numbers.
+4. Held-out evaluation on the florid windows: AUC real vs generated and real vs perturbed, the same for a
+   baseline that sees only surface cues, and a ranking test (the real line against 20 generated lines over
+   its cantus firmus); then the AUCs on each species' skeletons.
 """
 
 from __future__ import annotations
