@@ -1,17 +1,30 @@
 """Does the critic move Fux's own solutions up? Rank percentile of Fux's line among the generator's
-candidates, ranked by rule penalty alone and by the default blend (penalty + 10 × (1 − critic)).
+candidates, ranked by rule penalty alone and by the default blend, penalty + w × (1 − critic), with w
+the installed model's blend weight for the figure's species (counterpoint.critic.blend_weights).
 
-    .venv/bin/python bench/fux_critic.py            # all 46 figures, 1,000 candidates each
-    .venv/bin/python bench/fux_critic.py --pool 200 # quicker
+    .venv/bin/python bench/fux_critic.py                    # all 46 figures, 1,000 candidates each
+    .venv/bin/python bench/fux_critic.py --pool 200         # quicker
+    .venv/bin/python bench/fux_critic.py --save rows.json   # keep the raw costs, to refit without rerunning
+    .venv/bin/python bench/fux_critic.py --load rows.json --fit         # fit per-species weights, leave-one-out
+    .venv/bin/python bench/fux_critic.py --load rows.json --fit --write # ... and store them in critic/model.json
 
 Candidates are the generator's first distinct valid lines (Fux's own excluded), as in
 bench/fux_likeness.py. The percentile counts candidates ranked strictly better than Fux's line, ties
-half; lower is better. Uses the installed critic model.
+half; lower is better. Uses the installed critic model and the current rules (rerun after a rule change:
+both the penalties and the fitted weights depend on them).
+
+``--fit`` chooses, for each species, the weight from GRID that gives the lowest median percentile over
+that species' figures (ties: the lower mean, then the smaller weight). Fitting on the figures it is then
+measured on flatters it, so the fit also reports a leave-one-out figure: each figure's percentile under
+the weight fitted on the *other* figures of its species. The weight kept (and written by --write) is
+the fitted one only where that leave-one-out median beats the rules alone (w = 0); elsewhere 0, so the
+critic is only given a say where fitting its weight is shown to carry over to unseen figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import time
@@ -19,6 +32,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 SEED = 1
 WEIGHTS = (2, 5, 10, 20, 50)  # other blend weights, for comparison with the default
+GRID = (0, 0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100)
 
 
 def percentile(fux: float, costs: list[float]) -> float:
@@ -27,17 +41,18 @@ def percentile(fux: float, costs: list[float]) -> float:
     return 100.0 * (lower + 0.5 * ties) / len(costs)
 
 
-def measure(job: tuple[str, int]) -> dict:
+def measure(job: tuple[str, int, str | None]) -> dict:
+    """One figure: Fux's penalty and critic score, and every candidate's."""
     from counterpoint.catalogue.engine import check_exercise
     from counterpoint.catalogue.rulebook import load_rulebook
-    from counterpoint.critic import BLEND, load_model, score_many
+    from counterpoint.critic import load_model, score_many
     from counterpoint.generator import cantus_exercise
     from counterpoint.generator.domain import default_range
     from counterpoint.generator.search import Search
     from tests.support import load_fux
 
-    file, size = job
-    model = load_model()
+    file, size, model_path = job
+    model = load_model(model_path)
     book = load_rulebook("fux")
     ex = load_fux(file)
     base = cantus_exercise(ex)
@@ -60,15 +75,51 @@ def measure(job: tuple[str, int]) -> dict:
             self.exercise, self.report = e, r
 
     critic = score_many([_Item(ex, fux_report)] + [_Item(c, r) for c, r in zip(pool, reports)], model)
-    penalties = [r.penalty for r in reports]
-    blend = [p + BLEND * (1 - c) for p, c in zip(penalties, critic[1:])]
-    fux_blend = fux_report.penalty + BLEND * (1 - critic[0])
-    by_weight = {w: percentile(fux_report.penalty + w * (1 - critic[0]),
-                               [p + w * (1 - c) for p, c in zip(penalties, critic[1:])]) for w in WEIGHTS}
     return {"file": file, "species": ex.species, "position": ex.position, "n": len(pool),
-            "fux_critic": float(critic[0]), "pool_critic_median": float(statistics.median(critic[1:])),
-            "pct_penalty": percentile(fux_report.penalty, penalties), "pct_blend": percentile(fux_blend, blend),
-            "by_weight": by_weight}
+            "fux_penalty": fux_report.penalty, "fux_critic": float(critic[0]),
+            "penalties": [r.penalty for r in reports], "critic": [round(float(c), 6) for c in critic[1:]]}
+
+
+def pct(row: dict, w: float) -> float:
+    """Fux's percentile in one figure's pool under penalty + w × (1 − critic)."""
+    return percentile(row["fux_penalty"] + w * (1 - row["fux_critic"]),
+                      [p + w * (1 - c) for p, c in zip(row["penalties"], row["critic"])])
+
+
+def fit_weight(rows: list[dict]) -> float:
+    """The weight of GRID with the lowest median percentile over rows (then lowest mean, then smallest)."""
+    def key(w):
+        ps = [pct(r, w) for r in rows]
+        return statistics.median(ps), statistics.fmean(ps), w
+    return min(GRID, key=key)
+
+
+def fit(rows: list[dict]) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
+    """Per-species weights: the one fitted on all figures, kept only where fitting generalises, that is
+    where the median leave-one-out percentile beats the rules alone (w = 0); else 0. Returns the
+    weights, the in-sample fits and the leave-one-out medians."""
+    weights, fitted, loo = {}, {}, {}
+    for s in range(1, 6):
+        rs = [r for r in rows if r["species"] == s]
+        fitted[s] = fit_weight(rs)
+        loo[s] = statistics.median(pct(r, fit_weight([o for o in rs if o is not r])) for r in rs)
+        weights[s] = fitted[s] if loo[s] < statistics.median(pct(r, 0) for r in rs) else 0.0
+    return weights, fitted, loo
+
+
+def table(rows: list[dict], weights: dict[int, float]) -> None:
+    print("| species | figures | w | median percentile, penalty alone | median percentile, penalty + w × (1 − critic) | "
+          "worst figure, penalty + critic | figures where the critic moved Fux up | Fux's critic score (median) | "
+          "candidates' critic score (median) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for s in range(1, 6):
+        rs = [r for r in rows if r["species"] == s]
+        w = weights[s]
+        up = sum(pct(r, w) < pct(r, 0) for r in rs)
+        print(f"| {s} | {len(rs)} | {w:g} | {statistics.median(pct(r, 0) for r in rs):.1f} % | "
+              f"{statistics.median(pct(r, w) for r in rs):.1f} % | {max(pct(r, w) for r in rs):.1f} % | {up}/{len(rs)} | "
+              f"{statistics.median(r['fux_critic'] for r in rs):.2f} | "
+              f"{statistics.median(statistics.median(r['critic']) for r in rs):.2f} |")
 
 
 def main() -> None:
@@ -77,32 +128,64 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pool", type=int, default=1000)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--save", metavar="FILE", help="write the raw costs of every figure's pool as JSON")
+    ap.add_argument("--load", metavar="FILE", help="read them instead of generating the pools again")
+    ap.add_argument("--model", metavar="FILE", help="a critic model file (default: the installed one)")
+    ap.add_argument("--fit", action="store_true", help="fit per-species blend weights (with leave-one-out)")
+    ap.add_argument("--write", action="store_true", help="with --fit: store the weights in the model file")
     args = ap.parse_args()
-    jobs = [(r["file"], args.pool) for r in fux_figures()]
     t0 = time.monotonic()
-    with ProcessPoolExecutor(args.jobs) as pool:
-        rows = list(pool.map(measure, jobs))
-    print(f"{len(rows)} figures, up to {args.pool} candidates each ({time.monotonic() - t0:.0f} s)\n")
-    print("| species | figures | median percentile, penalty alone | median percentile, penalty + critic | "
-          "figures where the critic moved Fux up | Fux's critic score (median) | candidates' critic score (median) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for s in range(1, 6):
-        rs = [r for r in rows if r["species"] == s]
-        up = sum(r["pct_blend"] < r["pct_penalty"] for r in rs)
-        print(f"| {s} | {len(rs)} | {statistics.median(r['pct_penalty'] for r in rs):.1f} % | "
-              f"{statistics.median(r['pct_blend'] for r in rs):.1f} % | {up}/{len(rs)} | "
-              f"{statistics.median(r['fux_critic'] for r in rs):.2f} | {statistics.median(r['pool_critic_median'] for r in rs):.2f} |")
-    print("\nMedian percentile by blend weight w in penalty + w × (1 − critic) (the default is 10):\n")
+    if args.load:
+        with open(args.load) as fh:
+            rows = json.load(fh)
+    else:
+        jobs = [(r["file"], args.pool, args.model) for r in fux_figures()]
+        with ProcessPoolExecutor(args.jobs) as pool:
+            rows = list(pool.map(measure, jobs))
+        if args.save:
+            with open(args.save, "w") as fh:
+                json.dump(rows, fh)
+    from counterpoint.critic import blend_weights, load_model
+
+    print(f"{len(rows)} figures, up to {max(r['n'] for r in rows)} candidates each ({time.monotonic() - t0:.0f} s)\n")
+    print("Default ranking (the installed model's weights):\n")
+    table(rows, blend_weights(load_model(args.model)))
+    print("\nMedian percentile by one blend weight w for every species, in penalty + w × (1 − critic):\n")
     print("| species | " + " | ".join(f"w = {w}" for w in WEIGHTS) + " |")
     print("|---|" + "---:|" * len(WEIGHTS))
     for s in range(1, 6):
         rs = [r for r in rows if r["species"] == s]
-        print(f"| {s} | " + " | ".join(f"{statistics.median(r['by_weight'][w] for r in rs):.1f} %" for w in WEIGHTS) + " |")
-    print("\n| figure | species | cp | penalty alone | penalty + critic | Fux critic | pool critic |")
+        print(f"| {s} | " + " | ".join(f"{statistics.median(pct(r, w) for r in rs):.1f} %" for w in WEIGHTS) + " |")
+    if args.fit:
+        weights, fitted, loo = fit(rows)
+        print("\nPer-species weights: fitted in-sample, the leave-one-out median percentile, and the weight kept "
+              "(the fit where leave-one-out beats the rules alone, else 0):\n")
+        print("| species | median percentile, rules alone | fitted w | median percentile, in-sample | "
+              "median percentile, leave-one-out | kept w | median percentile, kept w |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for s in range(1, 6):
+            rs = [r for r in rows if r["species"] == s]
+            med = lambda w: statistics.median(pct(r, w) for r in rs)  # noqa: E731
+            print(f"| {s} | {med(0):.1f} % | {fitted[s]:g} | {med(fitted[s]):.1f} % | {loo[s]:.1f} % | {weights[s]:g} | "
+                  f"{med(weights[s]):.1f} % |")
+        if args.write:
+            from counterpoint.critic.model import default_model_path
+
+            target = args.model or default_model_path()
+            model = load_model(target)
+            model.metadata["blend_by_species"] = {str(s): float(w) for s, w in weights.items()}
+            model.metadata["blend_fit"] = {"bench": "bench/fux_critic.py --fit", "pool": max(r["n"] for r in rows),
+                                           "figures": len(rows), "grid": list(GRID),
+                                           "fitted_in_sample": {str(s): float(w) for s, w in fitted.items()},
+                                           "leave_one_out_median_percentile": {str(s): round(v, 2) for s, v in loo.items()}}
+            model.save(target)
+            print(f"\nwrote the weights into {target}")
+    print("\n| figure | species | cp | penalty alone | default blend | Fux critic | pool critic (median) |")
     print("|---|---:|---|---:|---:|---:|---:|")
+    weights = blend_weights(load_model(args.model))
     for r in rows:
-        print(f"| {r['file'].removesuffix('.musicxml')} | {r['species']} | {r['position']} | {r['pct_penalty']:.1f} % | "
-              f"{r['pct_blend']:.1f} % | {r['fux_critic']:.2f} | {r['pool_critic_median']:.2f} |")
+        print(f"| {r['file'].removesuffix('.musicxml')} | {r['species']} | {r['position']} | {pct(r, 0):.1f} % | "
+              f"{pct(r, weights[r['species']]):.1f} % | {r['fux_critic']:.2f} | {statistics.median(r['critic']):.2f} |")
 
 
 if __name__ == "__main__":

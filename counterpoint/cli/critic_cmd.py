@@ -17,7 +17,8 @@ def add_arguments(p) -> None:
     t.add_argument("--limit", type=int, metavar="N", help="use only N movements (a quick subset; default: all 1,318)")
     t.add_argument("--out", metavar="FILE",
                    help="where to write the model (default: the installed critic/model.json, which needs --force)")
-    t.add_argument("--max-train", type=int, default=3000, metavar="N", help="real training examples (default 3000)")
+    t.add_argument("--max-train", type=int, default=7000, metavar="N",
+                   help="real training windows (default 7000), each also reduced to species skeletons")
     t.add_argument("--max-test", type=int, default=400, metavar="N", help="real held-out examples (default 400)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--force", action="store_true", help="overwrite --out (or the installed model) if it exists")

@@ -12,10 +12,10 @@ its card and the training recipe are in the repository's ``critic/`` folder.
 from __future__ import annotations
 
 from counterpoint.critic.model import CriticModel, CriticModelError, default_model_path, load_model
-from counterpoint.critic.scoring import BLEND, CriticScore, blended_rank, score, score_many
+from counterpoint.critic.scoring import BLEND, CriticScore, blend_weights, blended_rank, score, score_many
 
 __all__ = ["score", "score_many", "score_file", "CriticScore", "CriticModel", "CriticModelError", "load_model",
-           "default_model_path", "blended_rank", "BLEND"]
+           "default_model_path", "blended_rank", "blend_weights", "BLEND"]
 
 
 def score_file(path, model: CriticModel | None = None) -> CriticScore:

@@ -11,6 +11,20 @@ Negatives keep everything a surface reading could use, so the critic must learn 
   rhythm and within its range, under critic/negatives.toml (every hard rule of fux that applies to a
   passage cut from real music);
 * **perturbed**: the real counterpoint with one to three notes moved by a step or a third.
+
+Species skeletons
+-----------------
+Fux's first to fourth species are plainer than Palestrina's surface, so each real window is also
+reduced to a species rhythm (:func:`skeleton`): a rhythm the generator itself would write for that
+species (counterpoint/generator/rhythm.py), with each attack taking the pitch Palestrina's line sounds
+at that moment. Where that pitch would repeat the skeleton's previous note (Palestrina holds a note
+longer than the species value), or a downbeat would be dissonant (a suspension, mostly; in fourth
+species every attack), the note takes the first fitting pitch the real line strikes inside its span,
+else the next one it strikes after it; a tied continuation keeps its note's pitch.
+A skeleton is kept only where it is strict counterpoint: it breaks no hard rule of
+critic/negatives.toml for its species, the rulebook its generated negatives are written under. Real
+and generated lines then differ only in the choices a legal line leaves open, which is what the
+critic has to rank.
 """
 
 from __future__ import annotations
@@ -74,6 +88,65 @@ def _window(passage, cf_bars, cp_bars, start: int, end: int, above: bool) -> Exe
                     title=f"{passage.mass}, {passage.movement}")
 
 
+SKELETON_SPECIES = (1, 4)  # second and third species lose too much of Palestrina's line (held notes repeat)
+_CONSONANT = frozenset((0, 3, 4, 7, 8, 9))  # semitones above the lower voice, octaves folded
+
+
+def _consonant(a, b) -> bool:
+    return abs(a.midi - b.midi) % 12 in _CONSONANT
+
+
+def _options(notes, start: int, end: int) -> list:
+    """The pitches the real line offers a skeleton note on [start, end): the one sounding at its start,
+    those struck inside it, then the next one struck after it, in that order."""
+    sounding = [n.pitch for n in notes if n.start <= start < n.end]
+    inside = [n.pitch for n in notes if start < n.start < end]
+    after: list = []
+    return [p for p in sounding + inside + after if p is not None]
+
+
+def skeleton(real: Exercise, species: int, rng: random.Random, book=None) -> Exercise | None:
+    """The real window reduced to a species rhythm (see the module docstring); None where the reduction
+    breaks a hard rule of the negatives rulebook for that species."""
+    from counterpoint.catalogue.engine import check_exercise
+
+    ex = reduce_to_species(real, species, rng)
+    if ex is None:
+        return None
+    return ex if check_exercise(ex, book or negatives_rulebook()).ok else None
+
+
+def reduce_to_species(real: Exercise, species: int, rng: random.Random) -> Exercise | None:
+    """The pitches of the real line laid on a sampled rhythm of the species, unchecked; None where no
+    pitch fits a note."""
+    from counterpoint.generator.rhythm import rhythm_notes, sample_rhythm
+
+    bar = real.bar_ticks
+    try:
+        bars = sample_rhythm(species, real.n_bars, rng)
+    except InputError:
+        return None
+    template = rhythm_notes(bars, "x", bar)
+    cp: list[Note] = []
+    for n in template:
+        if n.pitch is None:
+            cp.append(n)
+            continue
+        if cp and cp[-1].tie:  # a tied continuation holds its note's pitch
+            cp.append(replace(n, pitch=cp[-1].pitch))
+            continue
+        options = _options(real.cp, n.start, n.end)
+        cf = real.cf[n.start // bar].pitch
+        prev = next((m.pitch for m in reversed(cp) if m.pitch is not None), None)
+        must_consonate = n.start % bar == 0 or species == 4  # fourth species: every attack prepares
+        fits = [p for p in options if not must_consonate or _consonant(p, cf)]
+        pitch = next((p for p in fits if p != prev), fits[0] if fits else None)
+        if pitch is None:
+            return None
+        cp.append(replace(n, pitch=pitch))
+    return replace(real, cp=tuple(cp), species=species)
+
+
 def negatives_rulebook():
     return load_rulebook(data_dir("critic") / "negatives.toml")
 
@@ -85,7 +158,8 @@ def generated(real: Exercise, n: int, seed: int, time_limit: float = 1.0) -> lis
     pitches = real.cp_pitches
     low, high = min(p.diatonic for p in pitches) - 1, max(p.diatonic for p in pitches) + 1
     base = replace(real, cp=(), species=0)
-    search = Search(base, 5, real.cp_above, negatives_rulebook(), low, high, random.Random(seed), template=real.cp)
+    search = Search(base, real.species, real.cp_above, negatives_rulebook(), low, high, random.Random(seed),
+                    template=real.cp)
     out: list[Exercise] = []
     seen = {tuple(real.cp_pitches)}
     try:

@@ -36,6 +36,7 @@ class Texture:
     def __init__(self, ctx: Context, cp_d: np.ndarray, cp_m: np.ndarray):
         vs = ctx.verticals
         self.n_bars = max(1, ctx.n_bars)
+        self.species = ctx.species
         vi = np.array([v.cp_index for v in vs], dtype=int)
         self.vert_attack = vi  # which counterpoint note sounds in each vertical
         self.cf_d = np.array([v.cf.diatonic for v in vs], dtype=int)[None, :]
@@ -71,7 +72,7 @@ class Texture:
 def batch_key(ex) -> tuple:
     """Exercises with equal keys share their verticals' structure and can be featurised as one batch."""
     return (tuple(n.pitch for n in ex.cf), tuple((n.start, n.duration, n.tie, n.pitch is None) for n in ex.cp),
-            ex.cp_above)
+            ex.cp_above, ex.species)
 
 
 def batches(exercises: Sequence) -> list[list[int]]:
@@ -230,13 +231,23 @@ def ngrams(tex: Texture, counts):
     return out / np.maximum(total, 1), _NGRAM_NAMES
 
 
+def species(tex: Texture, counts):
+    """Which texture the line is judged as: note against note (first species), syncopated (fourth), or
+    florid (every other species, as Palestrina's own rhythm). The critic is trained on Palestrina's lines
+    reduced to the first two as well as on their florid surface (counterpoint/critic/examples.py), so the
+    trees can judge a first-species line against first-species lines."""
+    names = ["species.note_against_note", "species.syncopated"]
+    row = [float(tex.species == 1), float(tex.species == 4)]
+    return np.tile(row, (tex.size, 1)), names
+
+
 def rules(tex: Texture, counts):
     """Breaches of each catalogue preference per bar, as the checker counted them with the fux rulebook."""
     return counts / tex.n_bars, [f"rule.{c}" for c in RULE_CODES]
 
 
 FEATURES: tuple[Callable, ...] = (vertical_intervals, motions, melody, leaps, contour, dissonance, rhythm_and_pitch,
-                                  ngrams, rules)
+                                  ngrams, species, rules)
 
 
 def count_matrix(reports) -> np.ndarray:

@@ -66,20 +66,26 @@ class CriticModel:
         if self.kind == "logistic":
             p = self.params
             return ((X - p["mean"]) / p["scale"]) @ p["coef"] + p["intercept"]
-        # All trees at once: one step down every tree per iteration, for every row, on flat arrays.
+        # All trees at once on flat arrays: one step down per iteration for every (row, tree) pair still
+        # at an inner node; pairs that reached a leaf drop out (half the trees of a joined model stop
+        # at their gate).
         f = self._forest()
         n_rows, n_feat = X.shape
+        n_trees = f["roots"].shape[1]
         flat_x = X.ravel()
-        row_base = (np.arange(n_rows) * n_feat)[:, None]
-        idx = np.broadcast_to(f["roots"], (n_rows, f["roots"].shape[1])).copy()  # flat node indices
+        at = np.tile(f["roots"][0], n_rows)  # flat node index of each (row, tree) pair
+        base = np.repeat(np.arange(n_rows) * n_feat, n_trees)
+        active = np.arange(at.size)
         for _ in range(f["depth"]):
-            inner = ~f["leaf"][idx]
-            if not inner.any():
+            nodes = at[active]
+            inner = ~f["leaf"][nodes]
+            active, nodes = active[inner], nodes[inner]
+            if not active.size:
                 break
-            x = flat_x[row_base + f["feature"][idx]]
-            go_left = np.where(np.isnan(x), f["missing_left"][idx], x <= f["threshold"][idx])
-            idx = np.where(inner, np.where(go_left, f["left"][idx], f["right"][idx]), idx)
-        return self.params["baseline"] + f["value"][idx].sum(axis=1)
+            x = flat_x[base[active] + f["feature"][nodes]]
+            go_left = np.where(np.isnan(x), f["missing_left"][nodes], x <= f["threshold"][nodes])
+            at[active] = np.where(go_left, f["left"][nodes], f["right"][nodes])
+        return self.params["baseline"] + f["value"][at].reshape(n_rows, n_trees).sum(axis=1)
 
     def _forest(self) -> dict:
         """All trees' nodes in flat arrays, children as flat indices, built once."""
@@ -121,6 +127,8 @@ class CriticModel:
     def reasons(self, x: np.ndarray, k: int = 3) -> list[dict]:
         """The k features that push most for and most against, with the line's value and the typical one."""
         c = self.contributions(x)
+        # The species.* features only say which texture's trees judge the line, not what is good in it.
+        c = np.where([n.startswith("species.") for n in self.feature_names], 0.0, c)
         order = np.argsort(c)
         picks = [(i, "for") for i in order[::-1][:k] if c[i] > 0] + [(i, "against") for i in order[:k] if c[i] < 0]
         return [{"feature": self.feature_names[i], "direction": d, "value": round(float(x[i]), 3),

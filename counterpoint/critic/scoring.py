@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -13,8 +14,11 @@ from counterpoint.catalogue.rulebook import load_rulebook
 from counterpoint.critic.features import batches, Texture, count_matrix, extract
 from counterpoint.critic.model import CriticModel, load_model
 
-# Ranking cost = rule penalty + BLEND * (1 - critic score): a critic difference of 0.1 weighs as much
-# as one point of penalty (the weight of one minor preference).
+# Ranking cost = rule penalty + w * (1 - critic score), with w the model's blend weight for the line's
+# species (``blend_weights``), stored in model.json beside the trees (metadata "blend_by_species") and
+# fitted on Fux's figures by bench/fux_critic.py --fit. BLEND is the weight for a species the model gives
+# none (a model trained before the weights existed): a critic difference of 0.1 then weighs as much as
+# one point of penalty.
 BLEND = 10.0
 
 
@@ -75,16 +79,41 @@ def score(item, model: CriticModel | None = None, reasons: int = 3) -> CriticSco
     return CriticScore(float(model.score(x)[0]), model.reasons(x, reasons))
 
 
-def blended_rank(model: CriticModel | None = None, weight: float = BLEND):
-    """A ranking for generate(): rule penalty plus the critic's doubt, lower is better."""
+def blend_weights(model: CriticModel | None = None) -> dict[int, float]:
+    """The blend weight w of each species (1-5) in penalty + w × (1 − critic): the model's own, else BLEND."""
+    model = model or cached_model()
+    stored = model.metadata.get("blend_by_species") or {}
+    out = {}
+    for species in range(1, 6):
+        w = stored.get(str(species), stored.get(species, BLEND))
+        try:
+            w = float(w)
+        except (TypeError, ValueError):
+            w = BLEND
+        out[species] = w if math.isfinite(w) and w >= 0 else BLEND
+    return out
+
+
+def blended_rank(model: CriticModel | None = None, weight: float | None = None):
+    """A ranking for generate(): rule penalty plus the critic's doubt, lower is better.
+
+    Each solution's weight is the model's blend weight for its exercise's species (``blend_weights``),
+    unless ``weight`` fixes one for all.
+    """
+    weights = blend_weights(model)
 
     def rank(solutions: Sequence) -> list[float]:
         critic = score_many(solutions, model)
         costs = []
         for s, c in zip(solutions, critic):
+            w = weight if weight is not None else weights.get(_exercise(s).species, BLEND)
             s.parts["critic"] = round(float(c), 4)
-            costs.append(s.penalty + weight * (1.0 - float(c)))
+            costs.append(s.penalty + w * (1.0 - float(c)))
         return costs
 
-    rank.__doc__ = f"penalty + {weight:g} × (1 − critic score)"
+    if weight is not None:
+        rank.__doc__ = f"penalty + {weight:g} × (1 − critic score)"
+    else:
+        rank.__doc__ = "penalty + w × (1 − critic score), w by species: " + ", ".join(
+            f"{k}: {v:g}" for k, v in weights.items())
     return rank
