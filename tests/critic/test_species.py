@@ -87,8 +87,8 @@ def test_blended_rank_uses_the_weight_of_each_solutions_species():
 
     model = cached_model()
     cf = "D3 F3 E3 D3 G3 F3 A3 G3 F3 E3 D3"
-    sols = list(generate(cf, species=1, n=2, seed=3, critic=False)) + list(
-        generate(cf, species=2, n=2, seed=3, critic=False))
+    sols = list(generate(cf, species=1, n=2, seed=3, effort=0)) + list(
+        generate(cf, species=2, n=2, seed=3, effort=0))
     fake = replace(model, metadata={**model.metadata, "blend_by_species": {"1": 0.0, "2": 7.0, "3": 1, "4": 1, "5": 1}})
     costs = blended_rank(fake)(sols)
     critic = score_many(sols, fake)
@@ -107,7 +107,7 @@ def test_the_critic_prefers_these_fux_first_species_lines_to_most_generated_ones
     from counterpoint.generator import generate
 
     ex = load_fux(figure)
-    rivals = generate(list(ex.cf_pitches), species=1, position=ex.position, n=40, seed=5, critic=False,
+    rivals = generate(list(ex.cf_pitches), species=1, position=ex.position, n=40, seed=5, effort=0,
                       min_diff=1, mode=ex.mode)
     assert len(rivals) >= 20
     s = score_many([ex, *[r.exercise for r in rivals]])
