@@ -75,9 +75,25 @@ def measure(job: tuple[str, int, str | None]) -> dict:
             self.exercise, self.report = e, r
 
     critic = score_many([_Item(ex, fux_report)] + [_Item(c, r) for c, r in zip(pool, reports)], model)
+    from counterpoint.analysis import idiom_stats, profile_distance
+
+    def style(e) -> float:
+        return round(profile_distance(idiom_stats(e), e.species)[0], 6)
+
     return {"file": file, "species": ex.species, "position": ex.position, "n": len(pool),
             "fux_penalty": fux_report.penalty, "fux_critic": float(critic[0]),
-            "penalties": [r.penalty for r in reports], "critic": [round(float(c), 6) for c in critic[1:]]}
+            "penalties": [r.penalty for r in reports], "critic": [round(float(c), 6) for c in critic[1:]],
+            "fux_style": style(ex), "style": [style(c) for c in pool]}
+
+
+def pct_default(row: dict, w: float) -> float:
+    """Fux's percentile under the default ranking: penalty + w × (1 − critic) + STYLE × style distance."""
+    from counterpoint.ranking import STYLE
+
+    if "style" not in row:
+        return float("nan")
+    return percentile(row["fux_penalty"] + w * (1 - row["fux_critic"]) + STYLE * row["fux_style"],
+                      [p + w * (1 - c) + STYLE * d for p, c, d in zip(row["penalties"], row["critic"], row["style"])])
 
 
 def pct(row: dict, w: float) -> float:
@@ -109,15 +125,16 @@ def fit(rows: list[dict]) -> tuple[dict[int, float], dict[int, float], dict[int,
 
 def table(rows: list[dict], weights: dict[int, float]) -> None:
     print("| species | figures | w | median percentile, penalty alone | median percentile, penalty + w × (1 − critic) | "
-          "worst figure, penalty + critic | figures where the critic moved Fux up | Fux's critic score (median) | "
-          "candidates' critic score (median) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "median percentile, default ranking (+ style) | worst figure, penalty + critic | "
+          "figures where the critic moved Fux up | Fux's critic score (median) | candidates' critic score (median) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for s in range(1, 6):
         rs = [r for r in rows if r["species"] == s]
         w = weights[s]
         up = sum(pct(r, w) < pct(r, 0) for r in rs)
         print(f"| {s} | {len(rs)} | {w:g} | {statistics.median(pct(r, 0) for r in rs):.1f} % | "
-              f"{statistics.median(pct(r, w) for r in rs):.1f} % | {max(pct(r, w) for r in rs):.1f} % | {up}/{len(rs)} | "
+              f"{statistics.median(pct(r, w) for r in rs):.1f} % | {statistics.median(pct_default(r, w) for r in rs):.1f} % | "
+              f"{max(pct(r, w) for r in rs):.1f} % | {up}/{len(rs)} | "
               f"{statistics.median(r['fux_critic'] for r in rs):.2f} | "
               f"{statistics.median(statistics.median(r['critic']) for r in rs):.2f} |")
 
