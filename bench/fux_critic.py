@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -46,27 +45,13 @@ def measure(job: tuple[str, int, str | None]) -> dict:
     from counterpoint.catalogue.engine import check_exercise
     from counterpoint.catalogue.rulebook import load_rulebook
     from counterpoint.critic import load_model, score_many
-    from counterpoint.generator import cantus_exercise
-    from counterpoint.generator.domain import default_range
-    from counterpoint.generator.search import Search
-    from tests.support import load_fux
+    from tests.support import candidate_pool, load_fux
 
     file, size, model_path = job
     model = load_model(model_path)
     book = load_rulebook("fux")
     ex = load_fux(file)
-    base = cantus_exercise(ex)
-    low, high = default_range(base.cf_pitches, ex.cp_above)
-    search = Search(base, ex.species, ex.cp_above, book, low, high, random.Random(SEED))
-    fux_key = tuple((n.pitch, n.start, n.tie) for n in ex.cp)
-    seen, pool = {fux_key}, []
-    for cand in search.stream(time.monotonic() + 60, max(6, size // 12)):
-        key = tuple((n.pitch, n.start, n.tie) for n in cand.cp)
-        if key not in seen:
-            seen.add(key)
-            pool.append(cand)
-            if len(pool) >= size:
-                break
+    pool = candidate_pool(ex, book, size, SEED)
     reports = [check_exercise(c, book) for c in pool]
     fux_report = check_exercise(ex, book)
 

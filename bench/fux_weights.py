@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import random
 import statistics
 import sys
 import time
@@ -49,26 +48,12 @@ def _warnings(ex, book) -> dict[str, int]:
 
 def _collect_one(job: tuple[str, int]) -> dict:
     from counterpoint.catalogue.rulebook import load_rulebook
-    from counterpoint.generator import cantus_exercise
-    from counterpoint.generator.domain import default_range
-    from counterpoint.generator.search import Search
-    from tests.support import load_fux
+    from tests.support import candidate_pool, load_fux
 
     file, size, seed = job
     book = load_rulebook("fux")
     ex = load_fux(file)
-    base = cantus_exercise(ex)
-    low, high = default_range(base.cf_pitches, ex.cp_above)
-    search = Search(base, ex.species, ex.cp_above, book, low, high, random.Random(seed))
-    fux_key = tuple((n.pitch, n.start, n.tie) for n in ex.cp)
-    seen, pool = {fux_key}, []
-    for cand in search.stream(time.monotonic() + 60, max(6, size // 12)):
-        key = tuple((n.pitch, n.start, n.tie) for n in cand.cp)
-        if key not in seen:
-            seen.add(key)
-            pool.append(cand)
-            if len(pool) >= size:
-                break
+    pool = candidate_pool(ex, book, size, seed)
     return {"file": file, "species": ex.species, "fux": _warnings(ex, book),
             "candidates": [_warnings(c, book) for c in pool]}
 

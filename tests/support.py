@@ -46,6 +46,31 @@ def _rewrite_bar(ex: Exercise, bar: int, text: str) -> Exercise:
     return replace(ex, cp=tuple(before + new + after))
 
 
+def candidate_pool(ex: Exercise, book, size: int, seed: int = 1, seconds: float = 60) -> list[Exercise]:
+    """The generator's first ``size`` distinct legal lines over ``ex``'s cantus firmus (construction only, no
+    improvement), Fux's own line excluded: the pool that benchmarks and tests rank his line in."""
+    import random
+    import time
+
+    from counterpoint.generator import cantus_exercise
+    from counterpoint.generator.domain import default_range
+    from counterpoint.generator.search import Search
+
+    base = cantus_exercise(ex)
+    low, high = default_range(base.cf_pitches, ex.cp_above)
+    search = Search(base, ex.species, ex.cp_above, book, low, high, random.Random(seed))
+    seen = {tuple((n.pitch, n.start, n.tie) for n in ex.cp)}
+    pool: list[Exercise] = []
+    for cand in search.stream(time.monotonic() + seconds, max(6, size // 12)):
+        key = tuple((n.pitch, n.start, n.tie) for n in cand.cp)
+        if key not in seen:
+            seen.add(key)
+            pool.append(cand)
+            if len(pool) >= size:
+                break
+    return pool
+
+
 def case_files() -> list[Path]:
     return sorted(CASES_DIR.glob("*.toml"))
 

@@ -8,18 +8,13 @@ Under the catalogue's default weights figs. 35 and 45 (second species, counterpo
 
 from __future__ import annotations
 
-import random
 import statistics
-import time
 
 import pytest
 
 from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import load_rulebook
-from counterpoint.generator import cantus_exercise
-from counterpoint.generator.domain import default_range
-from counterpoint.generator.search import Search
-from tests.support import load_fux
+from tests.support import candidate_pool, load_fux
 
 POOL = 100
 FIGURES = ["5-lower", "13-lower", "23-upper",  # species 1
@@ -30,19 +25,7 @@ FIGURES = ["5-lower", "13-lower", "23-upper",  # species 1
 
 
 def _candidates(ex, book, size: int = POOL):
-    base = cantus_exercise(ex)
-    low, high = default_range(base.cf_pitches, ex.cp_above)
-    search = Search(base, ex.species, ex.cp_above, book, low, high, random.Random(1))
-    seen = {tuple((n.pitch, n.start, n.tie) for n in ex.cp)}
-    pool = []
-    for cand in search.stream(time.monotonic() + 30, max(6, size // 12)):
-        key = tuple((n.pitch, n.start, n.tie) for n in cand.cp)
-        if key not in seen:
-            seen.add(key)
-            pool.append(cand)
-            if len(pool) >= size:
-                break
-    return pool
+    return candidate_pool(ex, book, size, seed=1, seconds=30)
 
 
 @pytest.mark.parametrize("figure", FIGURES)
