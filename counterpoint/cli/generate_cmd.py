@@ -25,7 +25,8 @@ def add_arguments(p) -> None:
                    help="random seed; the same seed gives the same lines on any machine, unless the time limit "
                         "cuts the search short (the output then says so)")
     p.add_argument("--effort", type=options.count_or_zero, default=None, metavar="STEPS",
-                   help="improvement steps at most (default: 1500; the search stops sooner once no step helps; "
+                   help="improvement steps at most (default: 60 in first species, 300 in fourth, 1500 otherwise; the "
+                        "search stops sooner once no step helps; "
                         "0 ranks the constructed lines as they are)")
     p.add_argument("--time-limit", type=options.seconds, default=5.0, metavar="SEC",
                    help=f"stop searching after this long, {options.MIN_TIME_LIMIT:g} to {options.MAX_TIME_LIMIT:g} s (default: 5)")

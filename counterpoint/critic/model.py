@@ -212,33 +212,53 @@ class _Bad(Exception):
     """Internal: the payload is malformed (turned into one CriticModelError sentence)."""
 
 
-def _floats(v, n: int | None = None, *, inf: bool = False) -> np.ndarray:
+def _numeric(v, n: int | None, kinds: str) -> np.ndarray:
+    """``v`` as a numpy array, if it is a list (of length ``n``) of plain numbers whose array kind is in ``kinds``.
+
+    Checked by numpy as a whole (a model holds millions of numbers): a string, None, a nested list, a
+    boolean list or a number too large for 64 bits gives an array of another kind, and is refused.
+    """
     if not isinstance(v, list) or (n is not None and len(v) != n):
         raise _Bad
-    for x in v:
-        if isinstance(x, bool) or not isinstance(x, (int, float)):
-            raise _Bad
-        if isinstance(x, int) and abs(x) > 2**53:
-            raise _Bad
-    out = np.asarray(v, dtype=float)
-    if np.isnan(out).any() or (not inf and not np.isfinite(out).all()):
+    try:
+        out = np.asarray(v)
+    except (ValueError, OverflowError, TypeError):
+        raise _Bad from None
+    if out.ndim != 1 or out.dtype.kind not in kinds:
+        raise _Bad
+    return out
+
+
+def _floats(v, n: int | None = None, *, inf: bool = False) -> np.ndarray:
+    out = _numeric(v, n, "iuf").astype(float)
+    if np.isnan(out).any() or (not inf and not np.isfinite(out).all()) or (np.abs(out[np.isfinite(out)]) > 2.0**53 * 1e300).any():
         raise _Bad
     return out
 
 
 def _ints(v, n: int) -> np.ndarray:
-    if not isinstance(v, list) or len(v) != n:
+    out = _numeric(v, n, "iu")
+    if out.size and (out.min() < -2**31 or out.max() >= 2**31):
         raise _Bad
-    for x in v:
-        if isinstance(x, bool) or not isinstance(x, int) or not -2**31 <= x < 2**31:
-            raise _Bad
-    return np.asarray(v, dtype=np.int64)
+    return out.astype(np.int64)
 
 
 def _bools(v, n: int) -> np.ndarray:
-    if not isinstance(v, list) or len(v) != n or not all(isinstance(x, bool) or x in (0, 1) for x in v):
+    out = _numeric(v, n, "biu")
+    if out.dtype.kind != "b" and out.size and (out.min() < 0 or out.max() > 1):
         raise _Bad
-    return np.asarray(v, dtype=bool)
+    return out.astype(bool)
+
+
+def _text_digest(text: str) -> str | None:
+    """The payload's checksum read straight from a file that ``save`` wrote (``{"model":…,"sha256":"…"}``,
+    canonical JSON), without encoding the parsed payload again; None for a file of any other layout, whose
+    payload is then encoded and hashed as usual."""
+    head, tail = '{"model":', ',"sha256":"'
+    cut = text.rfind(tail)
+    if not text.startswith(head) or cut < 0 or not text.rstrip().endswith('"}'):
+        return None
+    return hashlib.sha256(text[len(head):cut].encode()).hexdigest()
 
 
 def _number(v, *, finite: bool = True) -> float:
@@ -354,7 +374,7 @@ def load_model(path: str | Path | None = None) -> CriticModel:
     if not isinstance(doc, dict) or not isinstance(doc.get("model"), dict) or doc["model"].get("format") != FORMAT:
         raise CriticModelError(f"{name} is not a {FORMAT} model file; it was not loaded.")
     payload = doc["model"]
-    if doc.get("sha256") != _digest(payload):
+    if doc.get("sha256") != _text_digest(text) and doc.get("sha256") != _digest(payload):
         raise CriticModelError(f"{name} does not match its checksum: it was changed after training; it was not loaded.")
     names = payload.get("feature_names")
     metadata = payload.get("metadata") or {}

@@ -28,7 +28,9 @@ NEIGHBOURS = 8  # legal re-solutions of a window enumerated per step
 DESCENTS = 4  # independent descents per step, each taking NEIGHBOURS / DESCENTS lines
 SCREENED = 4  # of those, the cheapest by penalty (plus one at random) go to the ranker
 WINDOW_CALLS = 3_000  # constraint calls one window's re-solve may spend
-STALE_STEPS = 50  # steps without a better leader before the search has converged
+# Steps without a better leader before the search has converged, by species: note against note (and the
+# fixed syncopations of species 4) settle soon; florid lines keep finding better neighbours for longer.
+STALE_STEPS = {1: 20, 2: 50, 3: 50, 4: 30, 5: 50}
 REFRESH = 8  # steps between recomputing the diverse leaders
 MAX_LEADERS = 20  # the diverse best lines that are improved (a call for 1,000 lines improves its best 20)
 RHYTHM_MOVES = {4: 0.25, 5: 0.4}  # share of steps that also change the rhythm of a bar or two, by species
@@ -88,7 +90,7 @@ class Optimiser:
                 mark, stale = total, 0
             else:
                 stale += 1
-                if stale >= STALE_STEPS:
+                if stale >= STALE_STEPS[self.search.species]:
                     break
         return False
 

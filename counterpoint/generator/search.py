@@ -20,6 +20,8 @@ from counterpoint.model.pitch import Pitch
 
 VERIFIED = 20  # the best lines checked in full before they are handed out
 MAX_STEPS = 1_500  # improvement steps at most; the search usually converges well before
+# The default effort by species: first species has few notes and settles within a hundred steps.
+DEFAULT_EFFORT = {1: 60, 2: MAX_STEPS, 3: MAX_STEPS, 4: 300, 5: MAX_STEPS}
 MAX_FAILED_RHYTHMS = 40  # rhythms searched to exhaustion before a species 4-5 exercise is declared impossible
 ANCHOR_EVERY = 4  # notes per contour anchor
 ANCHOR_STEP = (1.0, 3.5)  # diatonic steps between anchors
