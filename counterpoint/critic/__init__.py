@@ -33,7 +33,10 @@ def score_file(path, model: CriticModel | None = None) -> CriticScore:
     from counterpoint.critic.reduce import score_passages
     from counterpoint.critic.scoring import cached_model, features
     from counterpoint.errors import InputError
-    from counterpoint.io.m21 import exercise_from_score, parse_file
+    from counterpoint.model.exercise import Exercise
+    from counterpoint.scorefile import parse_file
+
+    exercise_from_score = Exercise.from_music21  # the reader lives in counterpoint.io.m21, registered with the model
 
     model = model or cached_model()
     path = Path(path)

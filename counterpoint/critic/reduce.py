@@ -16,7 +16,7 @@ from functools import cached_property
 from itertools import combinations
 
 from counterpoint.errors import InputError
-from counterpoint.io.m21 import _pitch
+from counterpoint.scorefile import pitch_from_m21 as _pitch
 from counterpoint.model.exercise import WHOLE, Note
 from counterpoint.model.notation import format_duration
 
