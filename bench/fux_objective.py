@@ -46,7 +46,7 @@ def measure(job: tuple[str, bool, float]) -> dict:
 
 
 def main() -> None:
-    from counterpoint.analysis import LABELS, STATS
+    from counterpoint.analysis import idiom_table
     from tests.support import fux_figures
 
     ap = argparse.ArgumentParser()
@@ -74,18 +74,9 @@ def main() -> None:
     print(f"| all | {len(rows)} | {ok}/{len(rows)} ({100 * ok / len(rows):.0f} %) | | | | |")
     print("\nIdiom statistics of the top lines against Fux's own (mean; Fux's standard deviation; "
           "✓ where the generated mean lies within half of it):\n")
-    print("| species | " + " | ".join(LABELS[k] for k in STATS) + " |")
-    print("|---|" + "---|" * len(STATS))
-    for s in range(1, 6):
-        rs = [r for r in rows if r["species"] == s]
-        cells = []
-        for k in STATS:
-            fux = [r["fux_stats"][k] for r in rs]
-            gen = [r["top_stats"][k] for r in rs]
-            mf, sd, mg = statistics.mean(fux), statistics.pstdev(fux), statistics.mean(gen)
-            mark = "✓" if abs(mg - mf) <= 0.5 * sd + 1e-9 else "✗"
-            cells.append(f"{mg:.2f} vs {mf:.2f} (sd {sd:.2f}) {mark}")
-        print(f"| {s} | " + " | ".join(cells) + " |")
+    by = {s: [r for r in rows if r["species"] == s] for s in range(1, 6)}
+    print("\n".join(idiom_table({s: [r["top_stats"] for r in rs] for s, rs in by.items()},
+                                {s: [r["fux_stats"] for r in rs] for s, rs in by.items()})))
     print("\n| figure | species | cp | top cost | Fux cost | top line |")
     print("|---|---:|---|---:|---:|---|")
     for r in rows:

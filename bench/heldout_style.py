@@ -61,7 +61,7 @@ def fux_stats() -> dict[int, list[dict]]:
 
 
 def main() -> None:
-    from counterpoint.analysis import LABELS, STATS
+    from counterpoint.analysis import idiom_table
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--time-limit", type=float, default=5.0)
@@ -91,16 +91,7 @@ def main() -> None:
     fux = fux_stats()
     print("\nIdiom statistics of the top lines (mean) against Fux's 46 two-voice solutions (mean, sd; ✓ within half "
           "an sd):\n")
-    print("| species | " + " | ".join(LABELS[k] for k in STATS) + " |")
-    print("|---|" + "---|" * len(STATS))
-    for s in range(1, 6):
-        rs = [r for r in solved if r["species"] == s]
-        cells = []
-        for k in STATS:
-            f = [x[k] for x in fux[s]]
-            mf, sd, mg = statistics.mean(f), statistics.pstdev(f), statistics.mean(r["stats"][k] for r in rs)
-            cells.append(f"{mg:.2f} vs {mf:.2f} (sd {sd:.2f}) {'✓' if abs(mg - mf) <= 0.5 * sd + 1e-9 else '✗'}")
-        print(f"| {s} | " + " | ".join(cells) + " |")
+    print("\n".join(idiom_table({s: [r["stats"] for r in solved if r["species"] == s] for s in range(1, 6)}, fux)))
 
 
 if __name__ == "__main__":

@@ -59,6 +59,26 @@ def idiom_stats(exercise: Exercise) -> dict[str, float]:
     }
 
 
+def _mean_sd(values: list[float]) -> tuple[float, float]:
+    """Mean and population standard deviation."""
+    mean = sum(values) / len(values)
+    return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+
+
+def idiom_table(generated: dict[int, list[dict]], fux: dict[int, list[dict]]) -> list[str]:
+    """Markdown rows comparing, per species, the mean statistics of ``generated`` lines with Fux's (mean and
+    standard deviation), each cell marked ✓ where the generated mean lies within half Fux's deviation."""
+    rows = ["| species | " + " | ".join(LABELS[k] for k in STATS) + " |", "|---|" + "---|" * len(STATS)]
+    for species in sorted(generated):
+        cells = []
+        for k in STATS:
+            mf, sd = _mean_sd([x[k] for x in fux[species]])
+            mg, _ = _mean_sd([x[k] for x in generated[species]])
+            cells.append(f"{mg:.2f} vs {mf:.2f} (sd {sd:.2f}) {'✓' if abs(mg - mf) <= 0.5 * sd + 1e-9 else '✗'}")
+        rows.append(f"| {species} | " + " | ".join(cells) + " |")
+    return rows
+
+
 # -- Fux's profile: the idioms of his own solutions, per species ----------------------------------------
 SD_FLOOR = {"repeated": 0.15, "back_and_forth": 0.15, "leap_share": 0.04, "climax_notes": 0.4, "weak_dissonance": 0.04}
 Z_CAP = 2.0  # a statistic counts at most this many standard deviations away: one idiom never swamps the rest
@@ -73,9 +93,7 @@ def build_profile(exercises: list[Exercise]) -> dict:
     for species, rows in sorted(by_species.items()):
         out[str(species)] = {"figures": len(rows)}
         for k in STATS:
-            values = [r[k] for r in rows]
-            mean = sum(values) / len(values)
-            sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+            mean, sd = _mean_sd([r[k] for r in rows])
             out[str(species)][k] = {"mean": round(mean, 4), "sd": round(sd, 4)}
     return out
 
