@@ -71,6 +71,42 @@ def candidate_pool(ex: Exercise, book, size: int, seed: int = 1, seconds: float 
     return pool
 
 
+def fux_voice_figures() -> list[dict]:
+    """The 76 three- and four-voice figures (tests/data/fux_gradus/figures_voices.tsv)."""
+    with open(FUX_DIR / "figures_voices.tsv", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+@lru_cache(maxsize=None)
+def load_fux_voices(figure: str):
+    """A three- or four-voice Fux figure as a Texture, by figure number ("134")."""
+    from counterpoint.io.texture_io import load_texture
+
+    return load_texture(FUX_DIR / f"fig-{figure}-voices.musicxml")
+
+
+def texture_from_lists(voices, cf_voice: int, mode: str | None = None):
+    """A Texture from note lists, the highest voice first; ``cf_voice`` counts from 1."""
+    from counterpoint.model.build import assemble_texture
+
+    return assemble_texture([(parse_notes(v), "") for v in voices], cf_voice - 1, mode=mode)
+
+
+def build_texture_case(case: dict):
+    """A texture case: ``voices`` (note lists, top first) with ``cf_voice``, or a three- or four-voice Fux
+    ``texture`` figure with ``voice_edits = ["2:5=E5"]`` (voice from the top : bar [: beat] = pitch)."""
+    from counterpoint.model.edit import set_voice_pitch
+
+    if "texture" in case:
+        tex = load_fux_voices(str(case["texture"]))
+        for edit in case.get("voice_edits", []):
+            where, pitch = edit.split("=")
+            voice, bar, *beat = where.split(":")
+            tex = set_voice_pitch(tex, int(voice), int(bar), float(beat[0]) if beat else 1.0, pitch.strip())
+        return tex
+    return texture_from_lists(case["voices"], case["cf_voice"], case.get("mode"))
+
+
 def case_files() -> list[Path]:
     return sorted(CASES_DIR.glob("*.toml"))
 
@@ -89,6 +125,8 @@ def build_case(case: dict) -> Exercise:
     ``cantus_only = true`` keeps the figure's cantus firmus alone, and ``cf_edits = ["3=A4"]`` changes
     its note in bar 3.
     """
+    if "texture" in case or "voices" in case:
+        return build_texture_case(case)
     if "figure" in case:
         ex = load_fux(case["figure"])
         if case.get("cantus_only"):

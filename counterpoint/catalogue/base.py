@@ -33,7 +33,19 @@ FAMILIES = {
     "C": "opening and cadence",
     "S": "species rhythm",
     "F": "cantus firmus",
+    "T": "texture (three voices or more)",
 }
+# Which voices a rule reads, and so where a texture of three voices or more applies it (see engine.check_texture):
+#   "line"     the counterpoint line alone (or, with the cantus firmus, only as a reference): once per free voice
+#   "cantus"   the cantus firmus alone
+#   "pair"     two voices sounding together: every pair of voices
+#   "outer"    two voices, but in three voices or more only the outermost pair
+#   "adjacent" two voices, but in three voices or more only neighbouring voices
+#   "two"      a two-voice exercise only; in a texture a T rule takes its place
+#   "texture"  three voices or more, read all together (the T family)
+VOICE_ROLES = ("line", "cantus", "pair", "outer", "adjacent", "two", "texture")
+FAMILY_ROLES = {"M": "line", "S": "line", "F": "cantus", "H": "pair", "V": "pair", "D": "pair", "C": "two",
+                "T": "texture"}
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,11 @@ class NoOptions:
 
 @dataclass(frozen=True)
 class Example:
-    """A musical example in the note-list notation; ``bars`` are where the wrong one is flagged (from 1)."""
+    """A musical example in the note-list notation; ``bars`` are where the wrong one is flagged (from 1).
+
+    An example in three voices or more gives ``voices`` instead (note lists, the highest first) and
+    ``cf_voice``, the cantus firmus's voice counted from 1 for the highest; each voice's species is
+    read from its rhythm."""
 
     cf: str
     cp: str = ""
@@ -51,6 +67,8 @@ class Example:
     above: bool = True
     mode: str | None = None
     bars: tuple[int, ...] = ()
+    voices: tuple[str, ...] = ()
+    cf_voice: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +100,7 @@ class Rule:
     right: Example | None = None
     source: str = ""
     exceptions: str = ""
+    voices: str = "pair"  # which voices it reads: one of VOICE_ROLES
 
     @property
     def family(self) -> str:
@@ -134,11 +153,17 @@ def rule(
     right: Example | None,
     source: str,
     exceptions: str = "",
+    voices: str | None = None,
 ) -> Callable[[Callable], Rule]:
-    """Define a rule from a function ``fn(ctx, i, opts)``. Registration is explicit: list it in its family's RULES."""
+    """Define a rule from a function ``fn(ctx, i, opts)``. Registration is explicit: list it in its family's RULES.
+
+    ``voices`` says which voices it reads (VOICE_ROLES); by default its family's (FAMILY_ROLES)."""
+    role = FAMILY_ROLES[code[0]] if voices is None else voices
+    if role not in VOICE_ROLES:
+        raise ValueError(f"{code}: voices must be one of {VOICE_ROLES}, not {role!r}")
 
     def make(fn: Callable) -> Rule:
         return Rule(code, name, message, frozenset(species), severity, float(weight), scope, tuple(reach), fn,
-                    options, what.strip(), why.strip(), wrong, right, source.strip(), exceptions.strip())
+                    options, what.strip(), why.strip(), wrong, right, source.strip(), exceptions.strip(), role)
 
     return make

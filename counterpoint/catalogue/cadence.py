@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from counterpoint.catalogue.base import WARNING, Example, Hit, rule
 from counterpoint.catalogue.dissonance import against, move
 from counterpoint.catalogue.helpers import step
+from counterpoint.model.mode import RAISED_THIRD
 
 CP_SPECIES = frozenset({1, 2, 3, 4, 5})
 RAISED = ("raised leading tone", "raised sixth")
@@ -194,13 +195,17 @@ class FictaOptions:
     species=CP_SPECIES, scope="notes", reach=(0, 0), weight=10, options=FictaOptions,
     what="Flags a counterpoint note outside the mode that is not one of the mode's musica ficta: the raised "
          "leading tone (dorian, mixolydian, aeolian), the raised sixth before it (aeolian), B-flat for the "
-         "tritone (dorian, lydian).",
+         "tritone (dorian, lydian), and the major third over the final in the first and the last bar (dorian, "
+         "phrygian, aeolian: in three voices or more the first and last chords may be complete, with a major "
+         "third).",
     why="Strict counterpoint is diatonic in its mode; the only chromatic notes are the few alterations "
         "singers made by musica ficta, mostly at cadences. Any other accidental changes the mode.",
     wrong=Example(cf=FUX_CF, cp=_edit(FIG5, 2, "G#4"), bars=(3,)),
     right=Example(cf=FUX_CF, cp=FIG5),
-    source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 1 and the modal examples (figs. 5-23); Jeppesen, "
-           "Counterpoint (1931), Part I (the modes and musica ficta).",
+    source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 1 and the modal examples (figs. 5-23); the "
+           "three- and four-voice figures (the major third in the last chord: figs. 106, 123, 166, 195); "
+           "Jeppesen, Counterpoint (1931), Part I (the modes and musica ficta).",
+    voices="line",
 )
 def chromatic_note(ctx, i, opts):
     a = ctx.line[i]
@@ -212,6 +217,8 @@ def chromatic_note(ctx, i, opts):
         return Hit(a.start, f"{a.pitch.pretty} is foreign to {mode.label}", end=a.end - 1)
     if opts.ficta_only_at_cadence and kind in RAISED and a.bar < ctx.last_bar - 1:
         return Hit(a.start, f"{a.pitch.pretty} ({kind}) before the cadence", end=a.end - 1)
+    if kind == RAISED_THIRD and a.bar not in (0, ctx.last_bar):
+        return Hit(a.start, f"{a.pitch.pretty}, the {kind}, away from the first and the last bar", end=a.end - 1)
     return None
 
 
@@ -228,6 +235,7 @@ def chromatic_note(ctx, i, opts):
     right=Example(cf=FUX_CF, cp=FIG5),
     source="Jeppesen, Counterpoint (1931), Part I (musica ficta); Fux, Gradus ad Parnassum (1725), Book II "
            "(figs. 21, 41, 42, 56, 86a: every sharp rises).",
+    voices="line",
 )
 def leading_tone_unresolved(ctx, i, opts):
     line = ctx.line
@@ -265,7 +273,7 @@ def cadence_suspension_missing(ctx, bar, opts):
     v = ctx.downbeat(bar)
     if v is None:
         return None
-    if not v.cp_attacked and not v.interval.is_consonant:
+    if not v.cp_attacked and not v.consonant:
         return None
     return Hit(v.start, f"the penultimate downbeat is {v.cp.pretty}, {against(v)}"
                         f"{'' if v.cp_attacked else ' (tied but consonant)'}, not a suspension")

@@ -42,17 +42,24 @@ class Attack:
         return f"Attack({self.index}, {self.pitch}, bar {self.bar + 1}, offset {self.offset})"
 
 
+UPPER_CONSONANCES = frozenset({(4, "P"), (4, "A"), (5, "d")})  # (simple number, quality) consonant above another voice
+
+
 class Vertical:
     """The two sounding pitches at a moment where either voice begins a note."""
 
     __slots__ = ("index", "start", "bar", "offset", "cf_index", "cp_index", "cp_attacked", "cf_attacked",
-                 "cp_above", "_cf", "_cp")
+                 "cp_above", "_cf", "_cp", "below", "cadence")
 
     def __init__(self, index, start, bar, offset, cf_pitches, cp_pitches, cf_index, cp_index, cp_attacked,
-                 cf_attacked, cp_above):
+                 cf_attacked, cp_above, below=()):
         self.index, self.start, self.bar, self.offset = index, start, bar, offset
         self._cf, self._cp, self.cf_index, self.cp_index = cf_pitches, cp_pitches, cf_index, cp_index
         self.cp_attacked, self.cf_attacked, self.cp_above = cp_attacked, cf_attacked, cp_above
+        # In a texture: (pitch array, index) of each other voice sounding at this moment, to tell whether
+        # one of them lies below both (then this pair is not against the bass). Empty in two voices.
+        self.below = below
+        self.cadence = False  # in a texture, the vertical lies in the penultimate bar
 
     @property
     def cf(self) -> Pitch:
@@ -79,6 +86,36 @@ class Vertical:
         if (cp.midi, cp.diatonic) < (cf.midi, cf.diatonic):
             return Interval(cf.diatonic - cp.diatonic, cf.midi - cp.midi)
         return Interval(cp.diatonic - cf.diatonic, cp.midi - cf.midi)
+
+    @property
+    def supported(self) -> bool:
+        """Another voice of a texture sounds below both of these: the pair is not against the bass."""
+        if not self.below:
+            return False
+        low = self.lower.midi
+        return any(p[k].midi < low for p, k in self.below)
+
+    @property
+    def consonant(self) -> bool:
+        """Consonant here. In two voices, and against the bass, the fourth is a dissonance. Between two voices
+        with another sounding below them, the fourth, the augmented fourth and the diminished fifth count as
+        consonances (the 6/3 chord: Fux, Book II, three voices), as long as each of them is consonant with
+        the voice below, which the rules judge in that pair."""
+        iv = self.interval
+        if iv.is_consonant:
+            return True
+        key = (iv.simple_number, iv.quality)
+        if key not in UPPER_CONSONANCES or not self.below:
+            return False
+        if self.supported:
+            return True
+        # The cadence's chord on the leading tone: in the penultimate bar, the diminished fifth over the bass is
+        # consonant when another voice completes the chord with a third or a sixth over the bass (Fux's three-
+        # voice cadences with the leading tone in the bass, figs. 123, 144, 151, 156).
+        if key == (5, "d") and self.cadence:
+            low = self.lower
+            return any(Interval.between(low, p[k]).is_imperfect_consonance for p, k in self.below)
+        return False
 
     @property
     def crossed(self) -> bool:
@@ -121,6 +158,24 @@ def attacks(notes: tuple[Note, ...], bar_ticks: int, pitches: list | None = None
     return tuple(out)
 
 
+def attacks_with_pitches(notes, bar_ticks: int, pitches: list | None = None) -> tuple[tuple[Attack, ...], list]:
+    """A voice's attacks and the pitch array they read."""
+    pitches = [] if pitches is None else pitches
+    return attacks(notes, bar_ticks, pitches), pitches
+
+
+def _mark_below(verticals, others, n_bars: int) -> None:
+    """Give each vertical the other voices that sound at its moment."""
+    for v in verticals:
+        v.cadence = v.bar == n_bars - 2
+        here = []
+        for line, pitches in others:
+            k = bisect_left(line, v.start + 1, key=_start) - 1
+            if k >= 0 and line[k].start <= v.start < line[k].end:
+                here.append((pitches, k))
+        v.below = tuple(here)
+
+
 def _start(v: Vertical) -> int:
     return v.start
 
@@ -132,7 +187,8 @@ class Context:
                  "line_voice", "verticals", "bar_verticals", "_downbeats", "cf_pitches", "cp_pitches",
                  "line_pitches")
 
-    def __init__(self, exercise: Exercise):
+    def __init__(self, exercise: Exercise, others: tuple = ()):
+        """``others``: in a texture, the other voices' notes (tuples of Note), which only tell what sounds below."""
         self.exercise = exercise
         self.species = exercise.species
         self.mode = exercise.mode
@@ -149,6 +205,9 @@ class Context:
         self.line_pitches = self.cf_pitches if exercise.is_cantus_only else self.cp_pitches
         self.verticals = _verticals(self.cf, self.cp, exercise.bar_ticks, exercise.cp_above,
                                     self.cf_pitches, self.cp_pitches)
+        if others:
+            _mark_below(self.verticals, [attacks_with_pitches(notes, exercise.bar_ticks) for notes in others],
+                        self.n_bars)
         per_bar: list[list[int]] = [[] for _ in range(self.n_bars)]
         for v in self.verticals:
             per_bar[v.bar].append(v.index)

@@ -65,7 +65,7 @@ def weak_dissonance(ctx, i: int) -> Vertical | None:
     if a.offset == 0 or a.tied_over:
         return None
     v = ctx.vertical_at(a.start)
-    if v is None or not v.cp_attacked or v.interval.is_consonant:
+    if v is None or not v.cp_attacked or v.consonant:
         return None
     return v
 
@@ -82,7 +82,7 @@ def is_cambiata(ctx, i: int, beats: tuple[int, ...]) -> bool:
     if step(prev, a).steps != -1 or step(a, nxt).steps != -2:
         return False
     vn = ctx.vertical_at(nxt.start)
-    if vn is None or not vn.interval.is_consonant:
+    if vn is None or not vn.consonant:
         return False
     if i + 2 < len(line):
         return step(nxt, line[i + 2]).steps == 1
@@ -255,7 +255,7 @@ def consecutive_dissonances(ctx, i, opts):
     if prev.offset == 0 or prev.end != a.start:
         return None
     vp = ctx.vertical_at(prev.start)
-    if vp is None or vp.interval.is_consonant:
+    if vp is None or vp.consonant:
         return None
     if opts.allow_double_passing and i >= 2 and i + 1 < len(ctx.line):
         moves = [step(x, y).steps for x, y in zip(ctx.line[i - 2:i + 1], ctx.line[i - 1:i + 2])]
@@ -306,10 +306,17 @@ def eighth_notes_misplaced(ctx, i, opts):
                         f"filling beat {beats}", end=a.end - 1)
 
 
+@dataclass(frozen=True)
+class EighthLeapOptions:
+    third_into_pair: bool = False  # the first eighth of a pair may be reached by a leap of a third down
+
+
 @rule(
     code="D302", name="eighth-notes-leap", message="eighth notes reached or left by leap",
-    species={5}, scope="notes", reach=(1, 1), weight=5,
-    what="Flags an eighth note that is reached or left by a leap (or a repetition) rather than by step.",
+    species={5}, scope="notes", reach=(1, 1), weight=5, options=EighthLeapOptions,
+    what="Flags an eighth note that is reached or left by a leap (or a repetition) rather than by step. With "
+         "`third_into_pair`, the first eighth of a pair may be reached by a leap of a third down (a consonant "
+         "eighth that then moves on by step).",
     why="A pair of eighths is a quick stepwise ornament, usually a passing or lower-neighbour figure; leaps "
         "in such short values are unsingable in the vocal style the species imitate.",
     wrong=Example(cf="D4 F4 G4 E4 D4", cp="r:2 A4:2~ | A4:4 C5:8 B4:8 A4:2 | B4:4 C5:4 D5:2~ | D5:2 C#5:2 | D5:1",
@@ -328,9 +335,16 @@ def eighth_notes_leap(ctx, i, opts):
         if x is None or y is None or x.end != y.start:
             continue
         if not step(x, y).is_step:
+            if opts.third_into_pair and x is before and step(x, y).steps == -2 and _consonant_at(ctx, a):
+                continue
             return Hit(a.start, f"the eighth note {a.pitch.pretty} on {beat_label(ctx, a)}: {x.pitch.pretty}→"
                                 f"{y.pitch.pretty} is {move(x, y)}", end=a.end - 1)
     return None
+
+
+def _consonant_at(ctx, a) -> bool:
+    v = ctx.vertical_at(a.start)
+    return v is not None and v.consonant
 
 
 RULES = (dissonance_not_approached_by_step, dissonance_not_left_by_step, dissonant_neighbour_tone,

@@ -35,7 +35,7 @@ def _downbeat_checked(ctx, v) -> bool:
 )
 def dissonant_downbeat(ctx, bar, opts):
     for v in ctx.in_bar(bar):
-        if _downbeat_checked(ctx, v) and not v.interval.is_consonant:
+        if _downbeat_checked(ctx, v) and not v.consonant:
             where = "" if ctx.species == 1 else " on the downbeat"
             yield Hit(v.start, f"{v.label}: {v.interval.description}{where} is a dissonance", voice="both")
 
@@ -52,6 +52,7 @@ def dissonant_downbeat(ctx, bar, opts):
     right=Example(cf="D4 E4 F4 G4 A4 F4 E4 D4", cp="A4 G4 A4 B4 C5 D5 C#5 D5"),
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 1 (the unison only at the beginning and the end) "
            "and Ch. 2 (the unison on the upbeat); Jeppesen, Counterpoint (1931), Part II.",
+    voices="two",
 )
 def unison_inside(ctx, bar, opts):
     if bar in (0, ctx.last_bar):
@@ -77,6 +78,7 @@ class SpacingOptions:
     right=Example(cf="D4 E4 F4 E4 D4", cp="A4 C5 A4 C#5 D5"),
     source="Jeppesen, Counterpoint (1931), Part II, first species (no more than a twelfth, and that rarely); "
            "Salzer & Schachter, Counterpoint in Composition (1969), Ch. 3 (normally within a tenth).",
+    voices="adjacent",
 )
 def voices_too_far_apart(ctx, bar, opts):
     wide = [v for v in ctx.in_bar(bar) if v.interval.number > opts.max_number]
@@ -109,6 +111,7 @@ class CrossingOptions:
     right=Example(cf="D4 E4 F4 E4 D4", cp="A4 G4 A4 C#5 D5"),
     source="Salzer & Schachter, Counterpoint in Composition (1969), Ch. 3 (crossing of voices); Jeppesen, "
            "Counterpoint (1931), Part II (crossing only briefly); Fux, Gradus ad Parnassum (1725), figs. 14, 39.",
+    voices="adjacent",
 )
 def voice_crossing(ctx, _, opts):
     runs: list[list] = []
@@ -142,6 +145,7 @@ def voice_crossing(ctx, _, opts):
     right=Example(cf="D4 F4 D4 G4 F4 E4 D4", cp="D3 D4 B3 C4 D4 C#4 D4", above=False),
     source="Salzer & Schachter, Counterpoint in Composition (1969), Ch. 3 (overlapping); Schubert, Modal "
            "Counterpoint, Renaissance Style (1999), Ch. 4.",
+    voices="adjacent",
 )
 def voice_overlap(ctx, bar, opts):
     sign = 1 if ctx.cp_above else -1
@@ -211,10 +215,11 @@ class PerfectShareOptions:
     right=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="D5 A4 G4 A4 B4 D5 C#5 D5"),
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 1 (imperfect consonances to be preferred); "
            "Jeppesen, Counterpoint (1931), Part II; Salzer & Schachter, Counterpoint in Composition (1969), Ch. 3.",
+    voices="two",
 )
 def too_many_perfect_consonances(ctx, _, opts):
     inner = [ctx.downbeat(b) for b in range(1, ctx.last_bar)]
-    inner = [v for v in inner if v is not None and v.interval.is_consonant]
+    inner = [v for v in inner if v is not None and v.consonant]
     if len(inner) < 3:
         return None
     perfect = [v for v in inner if v.interval.is_perfect]
@@ -235,6 +240,7 @@ def too_many_perfect_consonances(ctx, _, opts):
     right=Example(cf="D4 E4 F4 E4 D4", cp="A4 G4 A4 C#5 D5"),
     source="Jeppesen, Counterpoint (1931), Part II (crossing only briefly and for good reason); Salzer & "
            "Schachter, Counterpoint in Composition (1969), Ch. 3 (crossing of voices).",
+    voices="adjacent",
 )
 def voices_crossed(ctx, bar, opts):
     for v in ctx.in_bar(bar):

@@ -113,7 +113,7 @@ def _climax_groups(ctx):
 def climax_dissonant(ctx, i, opts):
     for a in _climax_groups(ctx):
         v = ctx.vertical_at(a.start)
-        if v is not None and v.cp_attacked and not v.interval.is_consonant:
+        if v is not None and v.cp_attacked and not v.consonant:
             yield Hit(a.start, f"the peak {a.pitch.pretty} is {against(v)}", voice="both")
 
 

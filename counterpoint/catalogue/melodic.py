@@ -36,11 +36,16 @@ def _is_seventh_or_beyond(iv) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- M1xx
+@dataclass(frozen=True)
+class AugmentedOptions:
+    allow_chromatic_semitone: bool = False  # the chromatic semitone (B-flat to B) between two notes
+
+
 @rule(
     code="M101", name="augmented-melodic-interval", message="a melodic move by an augmented interval",
-    species=WITH_CANTUS, scope="notes", reach=(1, 0), weight=10,
+    species=WITH_CANTUS, scope="notes", reach=(1, 0), weight=10, options=AugmentedOptions,
     what="Flags a move from one note to the next by an augmented interval: the augmented second (F-G♯), "
-         "the augmented fourth (the tritone F-B), the augmented fifth, or the chromatic semitone (F-F♯).",
+         "the augmented fourth (the tritone F-B), the augmented fifth, or the chromatic semitone (F-F♯), which `allow_chromatic_semitone` accepts.",
     why="Augmented intervals are hard to sing in tune and foreign to the diatonic modal line; 'mi contra fa' "
         "is the devil in music. A chromatic semitone breaks the diatonic scale that the line moves in. "
         "Augmented sevenths and leaps beyond the octave are reported by M103 and M104 instead.",
@@ -51,6 +56,8 @@ def _is_seventh_or_beyond(iv) -> bool:
 def augmented_melodic_interval(ctx, i, opts):
     iv = _move(ctx, i)
     if iv is not None and iv.quality in ("A", "AA") and not _is_seventh_or_beyond(iv):
+        if opts.allow_chromatic_semitone and iv.number == 1 and iv.quality == "A":
+            return None
         return _interval_hit(ctx, i, iv)
     return None
 

@@ -155,10 +155,16 @@ def _repeat_hit(ctx, i):
     return None
 
 
+@dataclass(frozen=True)
+class RepeatOptions:
+    into_final: bool = False  # the penultimate note may be struck again as the last
+
+
 @rule(
     code="M401", name="repeated-note", message="a note repeated straight away",
-    species=frozenset({2, 3}), scope="notes", reach=(1, 0), weight=8,
-    what="Flags a note struck again immediately (not tied) in second or third species.",
+    species=frozenset({2, 3}), scope="notes", reach=(1, 0), weight=8, options=RepeatOptions,
+    what="Flags a note struck again immediately (not tied) in second or third species; with `into_final`, a "
+         "last note that repeats the one before is accepted.",
     why="In the species of moving notes the counterpoint must move: a repeated half or quarter note stalls the "
         "line and sounds like a mistake. Fux's second- and third-species solutions never repeat a note; in "
         "first species the repetition is tolerated (see M404).",
@@ -168,6 +174,8 @@ def _repeat_hit(ctx, i):
            "(tone repetition is not permitted).",
 )
 def repeated_note(ctx, i, opts):
+    if opts.into_final and i == len(ctx.line) - 1:
+        return None
     return _repeat_hit(ctx, i)
 
 

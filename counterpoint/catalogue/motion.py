@@ -56,6 +56,8 @@ def parallel_octaves(ctx, bar, opts):
 @dataclass(frozen=True)
 class DirectOptions:
     allow_upper_step: bool = False  # modern usage: allowed when the upper voice moves by step
+    allow_lower_step: bool = False  # allowed when the lower voice moves by step
+    allow_from_tenth: bool = False  # allowed when the voices come from a tenth (or third)
 
 
 def _directs(ctx, bar: int, number: int, opts):
@@ -68,6 +70,10 @@ def _directs(ctx, bar: int, number: int, opts):
             continue  # perfect to perfect of the same kind is V101/V102's business (unison to octave too)
         upper = Interval.between(a.upper, b.upper)
         if opts.allow_upper_step and upper.is_step:
+            continue
+        if opts.allow_lower_step and Interval.between(a.lower, b.lower).is_step:
+            continue
+        if opts.allow_from_tenth and a.interval.simple_number == 3:
             continue
         yield Hit(b.start, f"{movement(a, b)}: both voices move {_updown(b.cp.midi - a.cp.midi)} into "
                   f"{_article(b.interval.description)} (from {_article(a.interval.description)})", voice="both")
@@ -95,6 +101,7 @@ def _article(text: str) -> str:
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 1 (the four fundamental rules: to a perfect "
            "consonance only in contrary or oblique motion); Salzer & Schachter, Counterpoint in Composition "
            "(1969), Ch. 3 (direct fifths and octaves, allowed with a step in the upper voice).",
+    voices="outer",
 )
 def direct_fifth(ctx, bar, opts):
     return _directs(ctx, bar, 5, opts)
@@ -112,6 +119,7 @@ def direct_fifth(ctx, bar, opts):
     right=Example(cf="D4 F4 E4 G4 A4 F4 E4 D4", cp="A4 A4 C5 B4 C5 D5 C#5 D5"),
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 1 (the four fundamental rules); Salzer & "
            "Schachter, Counterpoint in Composition (1969), Ch. 3; Jeppesen, Counterpoint (1931), Part II.",
+    voices="outer",
 )
 def direct_octave(ctx, bar, opts):
     return _directs(ctx, bar, 8, opts)
@@ -323,7 +331,7 @@ class MaskedOptions:
 )
 def octaves_masked_by_suspension(ctx, bar, opts):
     d = ctx.downbeat(bar)
-    if d is None or d.cp_attacked or d.interval.is_consonant:
+    if d is None or d.cp_attacked or d.consonant:
         return None
     held = ctx.cp[d.cp_index]
     if held.bar != bar - 1:

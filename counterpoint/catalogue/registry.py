@@ -13,12 +13,13 @@ from counterpoint.catalogue import (
     motion,
     rhythm,
     suspension,
+    texture_rules,
     voice_idioms,
 )
 from counterpoint.catalogue.base import Rule
 
 FAMILY_MODULES = (melodic, melodic_shape, harmonic, motion, dissonance, suspension, cadence, rhythm, cantus, idioms,
-                  voice_idioms)
+                  voice_idioms, texture_rules)
 
 RULES: tuple[Rule, ...] = tuple(sorted((r for m in FAMILY_MODULES for r in m.RULES), key=lambda r: r.code))
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}

@@ -46,6 +46,10 @@ def segments(ctx, bar: int) -> list[tuple[int, int, bool]]:
 class RhythmOptions:
     penultimate_whole: bool = False  # species 2 and 3: a whole note in the penultimate bar
     quarter_rest_opening: bool = True  # species 3: the line may begin after a quarter rest
+    penultimate_tie: bool = False  # species 2: the penultimate bar may begin with a half tied in (a cadence syncopation)
+    halves_in_first: bool = False  # species 1: a bar may hold two halves, or a whole note tied into a half
+    dotted_half: bool = False  # species 5: a dotted half on the beat
+    late_entry_bars: int = 0  # the line may enter up to this many whole bars late (after the usual opening rest)
 
 
 def _fits(ctx, bar, seg, opts) -> bool:
@@ -55,8 +59,14 @@ def _fits(ctx, bar, seg, opts) -> bool:
     if bar == ctx.last_bar:
         return seg == (0, bt, True)
     if sp == 1:
-        return seg == (0, bt, True)
+        if opts.halves_in_first and length == half and off in (0, half):
+            return True  # two halves, or the half a whole note was tied into
+        return seg == (0, bt, True) or (opts.halves_in_first and seg == (0, bt, False))
     if sp in (2, 3) and bar == ctx.last_bar - 1 and opts.penultimate_whole and seg == (0, bt, True):
+        return True
+    if sp == 2 and bar == ctx.last_bar - 1 and opts.penultimate_tie and seg == (0, half, False):
+        return True
+    if sp == 5 and opts.dotted_half and length == 3 * quarter and off == 0:
         return True
     if sp == 2:
         return struck and length == half and off in (0, half)
@@ -92,7 +102,9 @@ def _fits(ctx, bar, seg, opts) -> bool:
 def species_rhythm_wrong(ctx, bar, opts):
     segs = segments(ctx, bar)
     t0 = bar * ctx.bar_ticks
-    if bar == 0:
+    entry = ctx.line[0].bar if ctx.line else 0
+    late = 0 < entry <= opts.late_entry_bars  # entering a bar or more late, as the rulebook allows
+    if bar == (entry if late else 0):
         first = segs[0][0] if segs else ctx.bar_ticks
         starts = {1: (0,), 2: (0, 8), 3: (0, 4, 8) if opts.quarter_rest_opening else (0, 8), 4: (0, 8), 5: (0, 8)}
         allowed = tuple(s * ctx.bar_ticks // 16 for s in starts[ctx.species])

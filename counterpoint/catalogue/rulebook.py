@@ -17,10 +17,12 @@ from counterpoint.catalogue.base import SEVERITIES, Rule
 from counterpoint.errors import RulebookError
 from counterpoint.resources import data_dir
 
-TOP_KEYS = {"name", "description", "extends", "select", "ignore", "severity", "weight", "species_weight", "options"}
+TOP_KEYS = {"name", "description", "extends", "select", "ignore", "severity", "weight", "species_weight", "options",
+            "texture"}
+TEXTURE_KEYS = {"severity", "weight", "options"}  # [texture.*]: what changes in three voices or more
 OFF = "off"
 MAX_BYTES = 1_000_000  # a rulebook is a page of text
-MAX_NESTING = 4  # options.CODE.key = [values]: deeper is not a rulebook
+MAX_NESTING = 5  # texture.options.CODE.key = [values]: deeper is not a rulebook
 MAX_EXTENDS = 16
 MAX_WEIGHT = 1000.0
 MAX_INT_OPTION = 1000
@@ -45,13 +47,16 @@ class Rulebook:
     settings: tuple[Setting, ...]
     path: str = ""
     species_weight: tuple[tuple[int, str, float], ...] = ()  # (species, code, weight) from [species_weight.N]
+    texture_settings: tuple[Setting, ...] | None = None  # the settings in three voices or more ([texture]); None: same
 
-    def active(self, species: int) -> list[Setting]:
+    def active(self, species: int, texture: bool = False) -> list[Setting]:
         """The enabled settings whose rule applies to ``species`` (0 for a lone cantus firmus), each with the
-        weight the rulebook gives it in that species."""
+        weight the rulebook gives it in that species. Without ``texture``, for two voices (the T rules left out);
+        with it, as set for three voices or more ([texture]), every role included."""
         own = {code: w for sp, code, w in self.species_weight if sp == species}
+        settings = self.texture_settings if texture and self.texture_settings is not None else self.settings
         return [dataclasses.replace(s, weight=own[s.rule.code]) if s.rule.code in own else s
-                for s in self.settings if s.rule.applies_to(species)]
+                for s in settings if s.rule.applies_to(species) and (texture or s.rule.voices != "texture")]
 
     def get(self, code: str) -> Setting | None:
         return next((s for s in self.settings if s.rule.code == code), None)
@@ -98,27 +103,31 @@ def _load(spec: str) -> Rulebook:
                     raise RulebookError(f"rulebook {name} names unknown rule code '{prefix}' in {key}.")
                 p = "" if prefix == "ALL" else prefix
                 choices.append((len(p), depth, p, key == "select"))
-        for code, value in _table(data, "severity", name).items():
-            _known(code, by_code, name)
-            if not isinstance(value, str) or value not in (*SEVERITIES, OFF):
-                raise RulebookError(f"rulebook {name} gives {code} the severity {_show(value)}; use error, warning or off.")
-            severity[code] = value
-        for code, value in _table(data, "weight", name).items():
-            _known(code, by_code, name)
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= MAX_WEIGHT:
-                raise RulebookError(f"rulebook {name} gives {code} the weight {_show(value)}; a weight is a finite "
-                                    f"number from 0 to {MAX_WEIGHT:g}.")
-            weight[code] = float(value)
-        for code, table in _table(data, "options", name).items():
-            _known(code, by_code, name)
-            if not isinstance(table, dict):
-                raise RulebookError(f"rulebook {name}: [options.{code}] must be a table.")
-            options.setdefault(code, {}).update(table)
+        _read_tables(data, name, by_code, severity, weight, options)
 
     book = layers[-1][0]
+    settings = _settings(RULES, choices, severity, weight, options, book)
+    # [texture]: the same tables again, layered over the plain ones, for three voices or more.
+    t_severity, t_weight, t_options, touched = dict(severity), dict(weight), {k: dict(v) for k, v in options.items()}, False
+    for name, data in layers:
+        texture = _table(data, "texture", name)
+        unknown = set(texture) - TEXTURE_KEYS
+        if unknown:
+            raise RulebookError(f"rulebook {name}: [texture] may hold severity, weight and options, not {', '.join(sorted(unknown))}.")
+        touched = touched or bool(texture)
+        _read_tables(texture, name, by_code, t_severity, t_weight, t_options, "texture.")
+    texture_settings = _settings(RULES, choices, t_severity, t_weight, t_options, book) if touched else None
+    name, data = layers[-1]
+    return Rulebook(str(data.get("name", name)), str(data.get("description", "")), tuple(settings),
+                    path=_origin(spec), species_weight=_species_weights(layers, by_code),
+                    texture_settings=texture_settings)
+
+
+def _settings(rules, choices, severity: dict, weight: dict, options: dict, book: str) -> tuple[Setting, ...]:
+    by_code = {r.code: r for r in rules}
     parsed = {code: _options(by_code[code], given, book) for code, given in options.items()}
     settings = []
-    for rule in RULES:
+    for rule in rules:
         matching = [c for c in choices if rule.code.startswith(c[2])]
         if not matching:
             continue
@@ -129,9 +138,29 @@ def _load(spec: str) -> Rulebook:
             continue
         opts = parsed.get(rule.code) or rule.default_options
         settings.append(Setting(rule, sev, weight.get(rule.code, rule.weight), opts))
-    name, data = layers[-1]
-    return Rulebook(str(data.get("name", name)), str(data.get("description", "")), tuple(settings),
-                    path=_origin(spec), species_weight=_species_weights(layers, by_code))
+    return tuple(settings)
+
+
+def _read_tables(data: dict, name: str, by_code: dict, severity: dict, weight: dict, options: dict,
+                 prefix: str = "") -> None:
+    """Merge one layer's [severity], [weight] and [options] tables into the running dicts."""
+    for code, value in _table(data, "severity", name).items():
+        _known(code, by_code, name)
+        if not isinstance(value, str) or value not in (*SEVERITIES, OFF):
+            raise RulebookError(f"rulebook {name} gives {code} the severity {_show(value)}"
+                                f"{' in [texture.severity]' if prefix else ''}; use error, warning or off.")
+        severity[code] = value
+    for code, value in _table(data, "weight", name).items():
+        _known(code, by_code, name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= MAX_WEIGHT:
+            raise RulebookError(f"rulebook {name} gives {code} the weight {_show(value)}; a weight is a finite "
+                                f"number from 0 to {MAX_WEIGHT:g}.")
+        weight[code] = float(value)
+    for code, table in _table(data, "options", name).items():
+        _known(code, by_code, name)
+        if not isinstance(table, dict):
+            raise RulebookError(f"rulebook {name}: [{prefix}options.{code}] must be a table.")
+        options.setdefault(code, {}).update(table)
 
 
 def _species_weights(layers: list[tuple[str, dict]], by_code: dict) -> tuple[tuple[int, str, float], ...]:

@@ -29,7 +29,7 @@ def suspension(ctx, i):
     if not a.tied_over:
         return None
     v = ctx.vertical_at((a.bar + 1) * ctx.bar_ticks)
-    if v is None or v.cp_attacked or v.interval.is_consonant:
+    if v is None or v.cp_attacked or v.consonant:
         return None
     return a, v
 
@@ -71,7 +71,7 @@ def suspension_unprepared(ctx, i, opts):
     if not a.tied_over:
         return None
     v = ctx.vertical_at(a.start)
-    if v is None or v.interval.is_consonant:
+    if v is None or v.consonant:
         return None
     if i > 0 and suspension(ctx, i - 1) is not None and step(ctx.line[i - 1], a).steps == -1:
         return None  # a suspension resolving onto a dissonance: D204
@@ -155,7 +155,7 @@ def suspension_resolves_to_dissonance(ctx, i, opts):
     if found is None:
         return None
     a, v, r, rv = found
-    if rv.interval.is_consonant:
+    if rv.consonant:
         return None
     return Hit(v.start, f"{a.pitch.pretty} ({against(v)}) resolves to {r.pitch.pretty}, {against(rv)}",
                end=r.end - 1)
@@ -196,7 +196,7 @@ def _resolved_suspension(ctx, i, opts):
 
 def _figure_of(ctx, i, opts):
     found = _resolved_suspension(ctx, i, opts)
-    if found is None or not found[3].interval.is_consonant:
+    if found is None or not found[3].consonant:
         return None
     a, v, r, rv = found
     return a, v, r, figure(v, rv)

@@ -47,6 +47,7 @@ class HeldOptions:
     right=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="A4 E4 D4 F4 B4 D5 C#5 D5"),
     source=f"{JEPPESEN} (crossing only briefly and for good reason); {SALZER}, Ch. 3 (crossing of voices); "
            f"{FUX}, figs. 14, 39, 59.",
+    voices="adjacent",
 )
 def crossing_held(ctx, bar, opts):
     k = max(1, min(opts.max_bars, MAX_HELD_CAP))
@@ -134,7 +135,7 @@ def unison_opening_left_by_leap(ctx, i, opts):
 )
 def fifths_behind_six_five(ctx, bar, opts):
     d = ctx.downbeat(bar)
-    if bar == 0 or d is None or d.cp_attacked or not d.interval.is_consonant:
+    if bar == 0 or d is None or d.cp_attacked or not d.consonant:
         return None
     held = ctx.cp[d.cp_index]
     if held.bar != bar - 1 or d.cp_index + 1 >= len(ctx.cp):

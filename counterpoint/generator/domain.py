@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from counterpoint.errors import InputError
-from counterpoint.model.mode import Mode
+from counterpoint.model.mode import RAISED_THIRD, Mode
 from counterpoint.model.pitch import Pitch
 
 ABOVE_SPAN = (-1, 7)  # diatonic steps around the cantus firmus: from a step below its lowest note to an octave above its highest
@@ -40,8 +40,9 @@ def default_range(cf: list[Pitch], above: bool) -> tuple[int, int]:
     return max(floor, lo + span[0]), min(ceiling, hi + span[1])
 
 
-def candidates(mode: Mode, low: int, high: int) -> list[Pitch]:
-    """Every pitch from diatonic step ``low`` to ``high``: the mode's spelling plus each allowed ficta alteration.
+def candidates(mode: Mode, low: int, high: int, final_third: bool = False) -> list[Pitch]:
+    """Every pitch from diatonic step ``low`` to ``high``: the mode's spelling plus each allowed ficta alteration
+    (the raised third of the final chord only with ``final_third``: it belongs to three voices or more).
 
     Whether a ficta note may stand at a given place is for the rules (cadence and chromatic-note rules) to say.
     """
@@ -51,6 +52,7 @@ def candidates(mode: Mode, low: int, high: int) -> list[Pitch]:
         out.append(natural)
         for change in (-1, 1):
             altered = natural.with_alter(natural.alter + change)
-            if abs(altered.alter) <= 1 and mode.ficta(altered):
+            kind = mode.ficta(altered) if abs(altered.alter) <= 1 else None
+            if kind and (final_third or kind != RAISED_THIRD):
                 out.append(altered)
     return out

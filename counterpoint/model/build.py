@@ -58,6 +58,8 @@ def assemble(
 
     if species is None:
         species = infer_species(cp, bar, len(cf)) if sounding else 0
+        if species and species != 5 and min(n.duration for n in sounding) < bar // 4:
+            species = 5  # mostly tied halves, but with eighth notes: florid
         if species:
             inferred = (f"species inferred: {species} (from the rhythm; --species overrides)", *inferred)
     if species and species != 5:
@@ -98,3 +100,51 @@ def mean_height(notes) -> float:
     """The mean diatonic height of the sounding notes (0 for none): which voice lies higher."""
     pitched = [n.pitch.diatonic for n in notes if n.pitch is not None]
     return sum(pitched) / len(pitched) if pitched else 0.0
+
+
+def assemble_texture(
+    parts: list[tuple[tuple[Note, ...], str]],
+    cf_voice: int,
+    *,
+    species: tuple[int | None, ...] | None = None,
+    mode: Mode | str | None = None,
+    signature: int | None = None,
+    title: str = "",
+    inferred: tuple[str, ...] = (),
+):
+    """Check and build a :class:`Texture` from its parts, top first, each (notes, name); ``cf_voice`` counts from 0.
+
+    ``species`` gives each free voice's species top first (None: inferred from its rhythm). Each free voice
+    is checked against the cantus firmus as a two-voice exercise would be, so the errors read the same.
+    """
+    from counterpoint.model.texture import MAX_VOICES, Texture, Voice, default_names
+
+    n = len(parts)
+    if not 2 <= n <= MAX_VOICES:
+        raise InputError(f"an exercise has 2 to {MAX_VOICES} voices, not {n}.")
+    if not 0 <= cf_voice < n:
+        raise InputError(f"the cantus firmus is voice {cf_voice + 1}, but there are only {n} voices.")
+    free = [i for i in range(n) if i != cf_voice]
+    species = tuple(species) if species is not None else (None,) * len(free)
+    if len(species) != len(free):
+        raise InputError(f"{len(species)} species were given for {len(free)} voices beside the cantus firmus.")
+    names = list(default_names(n))
+    for i, (_, name) in enumerate(parts):
+        if name:
+            names[i] = name
+    cf_notes = tuple(parts[cf_voice][0])
+    base = assemble(cf_notes, mode=mode, signature=signature, species=0, title=title)
+    voices: list[Voice] = [None] * n  # type: ignore[list-item]
+    voices[cf_voice] = Voice(base.cf, 0, names[cf_voice])
+    notes_inferred = list(inferred)
+    for i, sp in zip(free, species):
+        try:
+            ex = assemble(cf_notes, tuple(parts[i][0]), species=sp, mode=base.mode, title=title)
+        except InputError as exc:
+            raise InputError(f"the {names[i]}: {exc}") from None
+        if ex.species == 0:
+            raise InputError(f"the {names[i]} has no notes; every voice of the exercise needs its line.")
+        if sp is None:
+            notes_inferred.append(f"{names[i]}: species {ex.species} (from the rhythm)")
+        voices[i] = Voice(ex.cp, ex.species, names[i])
+    return Texture(tuple(voices), cf_voice, base.mode, base.bar_ticks, title, tuple(notes_inferred))

@@ -27,15 +27,18 @@ DEFAULT_FINALS = {"dorian": "D", "phrygian": "E", "lydian": "F", "mixolydian": "
 # The leading tone is raised wherever the seventh lies a whole tone below the final (not in phrygian);
 # the sixth is raised before a raised seventh in aeolian and minor, to avoid an augmented second;
 # B-flat softens the tritone in dorian (degree 6) and lydian (degree 4).
+# The major third over the final, in the first and last chords of three voices or more (the chromatic-note rule
+# keeps it there).
+RAISED_THIRD = "raised third of the final chord"
 _FICTA: dict[str, dict[tuple[int, int], str]] = {
-    "dorian": {(7, 1): "raised leading tone", (6, -1): "lowered sixth"},
-    "phrygian": {},
+    "dorian": {(7, 1): "raised leading tone", (6, -1): "lowered sixth", (3, 1): RAISED_THIRD},
+    "phrygian": {(3, 1): RAISED_THIRD},
     "lydian": {(4, -1): "lowered fourth"},
     "mixolydian": {(7, 1): "raised leading tone"},
-    "aeolian": {(7, 1): "raised leading tone", (6, 1): "raised sixth"},
+    "aeolian": {(7, 1): "raised leading tone", (6, 1): "raised sixth", (3, 1): RAISED_THIRD},
     "ionian": {},
     "major": {},
-    "minor": {(7, 1): "raised leading tone", (6, 1): "raised sixth"},
+    "minor": {(7, 1): "raised leading tone", (6, 1): "raised sixth", (3, 1): RAISED_THIRD},
 }
 
 

@@ -16,6 +16,8 @@ import pytest
 from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.registry import BY_CODE
 from counterpoint.catalogue.rulebook import load_rulebook
+from counterpoint.catalogue.texture_engine import check_texture
+from counterpoint.model.texture import Texture
 from tests.support import build_case, case_files, load_cases
 
 
@@ -47,7 +49,7 @@ def _bars(code: str, case: dict, tmp_dir) -> list[int]:
     ex = build_case(case)
     setting = book.get(code)
     assert setting is not None, f"{code} is not active in rulebook {book.name}"
-    report = check_exercise(ex, book)
+    report = check_texture(ex, book) if isinstance(ex, Texture) else check_exercise(ex, book)
     return sorted({v.bar for v in report.violations if v.code == code}), report
 
 
@@ -55,7 +57,10 @@ def _bars(code: str, case: dict, tmp_dir) -> list[int]:
 def test_rule_reports_fault(code, case, tmp_path):
     bars, report = _bars(code, case, tmp_path)
     assert bars == sorted(case["bars"]), f"{case.get('about', '')}: {code} at {bars}, expected {case['bars']}"
-    if "figure" in case and any(k in case for k in ("edits", "bar_edits", "cf_edits")):
+    if case.get("voices_at"):  # where a texture case must name the voices: "alto–bass"
+        voices = sorted({v.voice for v in report.violations if v.code == code})
+        assert voices == sorted(case["voices_at"]), f"{code} reported for {voices}, expected {case['voices_at']}"
+    if ("figure" in case and any(k in case for k in ("edits", "bar_edits", "cf_edits"))) or "voice_edits" in case:
         # A Fux solution with one planted fault: exactly that rule (and the declared companions) breaks.
         also = tuple(case.get("also", []))  # codes or code prefixes that the same edit must also break
         others = sorted({v.code for v in report.errors if v.code != code and not v.code.startswith(also)})

@@ -8,8 +8,9 @@ import pytest
 from counterpoint.catalogue.base import CODE_RE, FAMILIES, NAME_RE, SEVERITIES
 from counterpoint.catalogue.context import Context
 from counterpoint.catalogue.registry import RULES
+from counterpoint.catalogue.texture_context import TextureContext
 from counterpoint.model.build import from_text
-from tests.support import CASES_DIR, load_cases
+from tests.support import CASES_DIR, load_cases, texture_from_lists
 
 IDS = [r.code for r in RULES]
 
@@ -44,17 +45,25 @@ def test_rule_has_case_file(rule):
 
 
 def _example(ex):
+    if ex.voices:
+        return texture_from_lists(ex.voices, ex.cf_voice, ex.mode)
     species = ex.species if ex.cp else 0
     return from_text(ex.cf, ex.cp or None, species=species, cp_above=ex.above, mode=ex.mode)
+
+
+def _context(ex):
+    built = _example(ex)
+    return TextureContext(built) if ex.voices else Context(built)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_doc_examples_are_true(rule):
     """The wrong example in a rule's doc is flagged at its bars, and the right one is not flagged."""
-    wrong = Context(_example(rule.wrong))
+    assert bool(rule.wrong.voices) == (rule.voices == "texture"), "T rules are shown in three voices, others in two"
+    wrong = _context(rule.wrong)
     bars = sorted({h.start // wrong.bar_ticks + 1 for h in rule.run(wrong)})
     assert bars == sorted(rule.wrong.bars), f"wrong example flagged at {bars}"
-    right = Context(_example(rule.right))
+    right = _context(rule.right)
     assert list(rule.run(right)) == []
 
 
@@ -81,10 +90,14 @@ def test_reach_is_declared_honestly(rule):
     reads further would be enforced wrongly.
     """
     for ex in (rule.wrong, rule.right):
-        exercise = _example(ex)
-        for i in rule.positions(Context(exercise)):
-            ctx = Context(exercise)
-            lines = [(ctx.line, ctx.line_pitches)] if rule.scope == "notes" else [(ctx.cp, ctx.cp_pitches), (ctx.cf, ctx.cf_pitches)]
+        for i in rule.positions(_context(ex)):
+            ctx = _context(ex)
+            if ex.voices:
+                lines = list(zip(ctx.lines, ctx.pitches))
+            elif rule.scope == "notes":
+                lines = [(ctx.line, ctx.line_pitches)]
+            else:
+                lines = [(ctx.cp, ctx.cp_pitches), (ctx.cf, ctx.cf_pitches)]
             for attacks, pitches in lines:
                 for a in attacks:
                     if not _in_reach(a, rule, i, ctx.bar_ticks):
@@ -99,4 +112,7 @@ HARD = [r for r in RULES if r.severity == "error"]
 def test_every_hard_rule_is_planted_in_a_fux_solution(rule):
     """Each hard rule has a case that edits one of Fux's correct figures so that exactly it breaks."""
     cases = load_cases(rule.code)["fail"]
+    if rule.voices == "texture":  # planted in one of Fux's three- or four-voice figures
+        assert any("texture" in c and c.get("voice_edits") for c in cases)
+        return
     assert any("figure" in c and any(k in c for k in ("edits", "bar_edits", "cf_edits")) for c in cases)

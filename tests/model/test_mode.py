@@ -25,7 +25,8 @@ def test_ficta():
     d = Mode.parse("D dorian")
     assert d.ficta(P("C#5")) == "raised leading tone"
     assert d.ficta(P("Bb4")) == "lowered sixth"
-    assert d.ficta(P("F#4")) is None
+    assert d.ficta(P("F#4")) == "raised third of the final chord"  # the major third of a texture's last chord
+    assert d.ficta(P("G#4")) is None
     assert Mode.parse("E phrygian").ficta(P("D#4")) is None
     assert Mode.parse("A aeolian").ficta(P("F#4")) == "raised sixth"
 

@@ -13,12 +13,12 @@ For each of the 76 figures listed in II/data.tsv (three voices) and III/data.tsv
 - checks each bar's durations, that every tie joins equal pitches, leaps wider than an octave,
   crossings of adjacent parts and whether the parts' order in the score is their order in pitch;
 - renumbers the bars from 1, keeps the parts top to bottom with their clefs, key signatures, ties and
-  metre, drops the text annotations and layout marks, names the parts (three voices: "Upper",
-  "Middle", "Lower"; four: "Soprano", "Alto", "Tenor", "Bass"; the cantus firmus part is always
+  metre, drops the text annotations and layout marks, names the parts (three voices: "Soprano",
+  "Alto", "Bass"; four: "Soprano", "Alto", "Tenor", "Bass"; the cantus firmus part is always
   "Cantus firmus") and writes ``fig-NNN-voices.musicxml``;
 - infers each free voice's species from its rhythm and writes ``figures_voices.tsv``.
 
-Nothing is corrected: the slips it finds are printed and listed in README.md.
+Two slips are corrected (figs. 126 and 176, see `correct`); the others it finds are printed and listed in README.md.
 """
 
 from __future__ import annotations
@@ -33,7 +33,24 @@ from pathlib import Path
 from music21 import converter, expressions, instrument, layout, metadata, note, stream
 
 HERE = Path(__file__).resolve().parent
-NAMES = {3: ["Upper", "Middle", "Lower"], 4: ["Soprano", "Alto", "Tenor", "Bass"]}
+NAMES = {3: ["Soprano", "Alto", "Bass"], 4: ["Soprano", "Alto", "Tenor", "Bass"]}
+
+
+def correct(fig: str, parts: list, remarks: list[str]) -> None:
+    """The transcription slips corrected here (README.md, "Three and four voices", lists them with evidence)."""
+    if fig == "176":  # part 3 sounds an octave high: the treble clef of fig. 175 left in force
+        for n in parts[2].recurse().notes:
+            n.pitch.octave -= 1
+        remarks.append("part 3 lowered an octave (its treble clef is left over from fig. 175; README.md)")
+    if fig == "126":  # the last note is a half note followed by a half rest, the only such ending of 228 voices
+        last = measures(parts[2])[-1]
+        notes = list(last.notes)
+        rests = list(last.getElementsByClass(note.Rest))
+        if len(notes) == 1 and rests:
+            for r in rests:
+                last.remove(r)
+            notes[0].quarterLength = 4
+            remarks.append("the last note of part 3 lengthened to a whole note (README.md)")
 HEADER = ["file", "figure", "voices", "cf_voice", "species", "final", "note"]
 
 
@@ -291,6 +308,8 @@ def main(corpus: Path) -> int:
                 for k, (part, kp) in enumerate(zip(parts, kparts), start=1):
                     # music21 numbers the kern file's bars its own way: compare by offset from the start
                     issues += diff(f"part {k} vs {krn.name}", timeline(part), timeline(kp))
+
+            correct(fig, parts, remarks)
 
             # the cantus firmus: whole notes throughout, and the part Exercises.mxl gives alone
             cf = parts[cf_voice - 1]
