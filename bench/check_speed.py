@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = sorted((ROOT / "tests" / "data" / "fux_gradus").glob("fig-*.musicxml"))
+FIGURES = sorted((ROOT / "tests" / "data" / "fux_gradus").glob("fig-*-cf-*.musicxml"))  # the two-voice figures
 RUNS = 5
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from counterpoint.catalogue.engine import Report, check_exercise
 from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
+from counterpoint.catalogue.texture_engine import check_texture
 from counterpoint.errors import InputError, require_int, require_text
 from counterpoint.model.exercise import Exercise
 
@@ -44,10 +45,16 @@ def check(exercise, rules: str | Path | Rulebook = "fux", *, species: int | None
     [2]
     """
     require_int("species", species, 1, 5, optional=True)
+    if isinstance(cf_voice, int) and not isinstance(cf_voice, bool):
+        cf_voice = str(cf_voice)  # a voice number, counted from 1 for the highest
     require_text("cf_voice", cf_voice, optional=True)
     if mode is not None and not isinstance(mode, str) and type(mode).__name__ != "Mode":
         raise InputError(f"mode must be a string like 'G dorian' or a Mode, not a {type(mode).__name__}.")
     book = load_rulebook(rules)
+    if isinstance(exercise, (str, Path)) or hasattr(exercise, "voices"):
+        reports = check_all(exercise, book, species=species, cf_voice=cf_voice, mode=mode)
+        if len(reports) == 1:
+            return reports[0]
     ex = as_exercise(exercise, species=species, cf_voice=cf_voice, mode=mode)
     report = check_exercise(ex, book)
     if isinstance(exercise, (str, Path)):
@@ -62,15 +69,52 @@ def check_all(exercise, rules: str | Path | Rulebook = "fux", *, species: int | 
 
     An exercise of such a file that cannot be read raises InputError; with ``errors`` (a list) it is
     recorded there as (where, InputError) and the others are still checked."""
+    if hasattr(exercise, "voices"):  # a Texture
+        return [check_texture(exercise, load_rulebook(rules))]
     if not isinstance(exercise, (str, Path)):
         return [check(exercise, rules, species=species, cf_voice=cf_voice, mode=mode)]
-    from counterpoint.io.m21 import load_exercises
+    from counterpoint.io.m21 import exercises_from_score, parse_file
 
     book = load_rulebook(rules)
+    score = parse_file(exercise)
+    if is_texture(score, cf_voice):
+        report = check_texture(_texture(score, cf_voice, species, mode, Path(exercise).stem), book)
+        report.path = str(exercise)
+        return [report]
+    if cf_voice is not None and str(cf_voice).strip().isdigit():
+        cf_voice = {"1": "upper", "2": "lower"}.get(str(cf_voice).strip(), cf_voice)
     given = {k: v for k, v in {"species": species, "cf_voice": cf_voice, "mode": mode}.items() if v is not None}
     reports = []
-    for where, ex in load_exercises(exercise, errors, **given):
+    given.setdefault("title", Path(exercise).stem)
+    given["cf_voice"] = cf_voice
+    given = {k: v for k, v in given.items() if v is not None}
+    for where, ex in exercises_from_score(score, errors, **given):
         report = check_exercise(ex, book)
         report.path, report.where = str(exercise), where
         reports.append(report)
     return reports
+
+
+def is_texture(score, cf_voice=None) -> bool:
+    """Whether a score is one exercise in three voices or more (rather than one or more two-voice exercises).
+
+    Three or more voiced parts make a texture, except four or six that a filled worksheet of staff pairs
+    writes (each pair with its own cantus firmus part); a voice number above 2 in ``cf_voice`` settles it."""
+    from counterpoint.io.m21 import _CF_WORDS
+    from counterpoint.io.texture_io import voiced_parts
+
+    parts = voiced_parts(score)
+    if len(parts) < 3:
+        return False
+    text = str(cf_voice or "").strip()
+    if text.isdigit() and int(text) > 2:
+        return True
+    named_cf = sum(bool(_CF_WORDS.search(str(p.partName or ""))) for p in parts)
+    return not (len(parts) % 2 == 0 and named_cf == len(parts) // 2 and named_cf > 1)
+
+
+def _texture(score, cf_voice, species, mode, title):
+    from counterpoint.io.texture_io import texture_from_score
+
+    return texture_from_score(score, cf_voice=cf_voice, species=species, mode=mode, title=title)
+

@@ -17,7 +17,17 @@ def species_label(rule: Rule) -> str:
     return label
 
 
+VOICE_WORDS = {"line": "each free voice", "cantus": "the cantus firmus", "pair": "every pair of voices",
+               "outer": "the outer voices (in three voices or more)", "adjacent": "neighbouring voices (in three voices or more)",
+               "two": "two-voice exercises only", "texture": "all voices together (three or more)"}
+
+
 def _example(ex: Example) -> list[str]:
+    if ex.voices:
+        lines = [f"voice {k}{' (cantus firmus)' if k == ex.cf_voice else '':16}  {v}" for k, v in enumerate(ex.voices, 1)]
+        if ex.bars:
+            lines.append(f"flagged at bar {', '.join(map(str, ex.bars))}")
+        return lines
     lines = [f"cantus firmus:  {ex.cf}"]
     if ex.cp:
         where = "above" if ex.above else "below"
@@ -41,7 +51,8 @@ def rule_text(rule: Rule, setting=None) -> str:
     """Plain text for the terminal."""
     sev = setting.severity if setting else rule.severity
     weight = setting.weight if setting else rule.weight
-    lines = [f"{rule.code} {rule.name}  ({rule.family}; {sev}, weight {weight:g}; species {species_label(rule)})",
+    lines = [f"{rule.code} {rule.name}  ({rule.family}; {sev}, weight {weight:g}; species {species_label(rule)}; "
+             f"voices: {VOICE_WORDS[rule.voices]})",
              "", rule.message, "", "What it does", f"  {rule.what}", "", "Why is this bad?", f"  {rule.why}"]
     if rule.exceptions:
         lines += ["", "Exceptions", f"  {rule.exceptions}"]
@@ -61,7 +72,7 @@ def rule_text(rule: Rule, setting=None) -> str:
 def rule_markdown(rule: Rule) -> str:
     lines = [f"### {rule.code} `{rule.name}`", "",
              f"*{rule.message}.* {rule.family.capitalize()}; default severity **{rule.severity}**, weight {rule.weight:g}; "
-             f"species {species_label(rule)}.", "", "**What it does.** " + rule.what, "", "**Why is this bad?** " + rule.why, ""]
+             f"species {species_label(rule)}; voices: {VOICE_WORDS[rule.voices]}.", "", "**What it does.** " + rule.what, "", "**Why is this bad?** " + rule.why, ""]
     if rule.exceptions:
         lines += ["**Exceptions.** " + rule.exceptions, ""]
     lines += ["**Example**", "", "```", *_example(rule.wrong), "```", "", "**Use instead**", "", "```", *_example(rule.right), "```", ""]

@@ -79,12 +79,19 @@ class Report:
 
     def to_dict(self) -> dict:
         ex = self.exercise
+        if hasattr(ex, "voices"):  # three voices or more: each voice's name and species, top first
+            exercise = {"voices": [{"name": v.name, "species": v.species, "cantus_firmus": v.is_cantus}
+                                   for v in ex.voices],
+                        "cf_voice": ex.cf_voice + 1, "mode": ex.mode.label, "bars": ex.n_bars,
+                        "inferred": list(ex.inferred)}
+        else:
+            exercise = {"species": ex.species, "position": ex.position, "mode": ex.mode.label, "bars": ex.n_bars,
+                        "inferred": list(ex.inferred)}
         return {
             "path": self.path,
             "where": self.where,
             "rulebook": self.rulebook,
-            "exercise": {"species": ex.species, "position": ex.position, "mode": ex.mode.label, "bars": ex.n_bars,
-                         "inferred": list(ex.inferred)},
+            "exercise": exercise,
             "violations": [v.to_dict() for v in self.violations],
             "summary": {"errors": len(self.errors), "warnings": len(self.warnings), "penalty": self.penalty},
         }

@@ -47,14 +47,22 @@ def _label(names, line: int, ref: int, voice: str) -> str:
     return f"{names[a]}–{names[b]}"
 
 
-def _run(ctx, settings, names, line: int, ref: int) -> list[Violation]:
+def _reworded(detail: str, line_name: str, ref_name: str, ref_is_cf: bool) -> str:
+    """A pair rule's message with the voices' names for 'the counterpoint' and (unless it is one) 'the cantus firmus'."""
+    if not ref_is_cf:
+        detail = detail.replace("the cantus firmus", f"the {ref_name}")
+    return detail.replace("the counterpoint", f"the {line_name}")
+
+
+def _run(ctx, settings, names, line: int, ref: int, ref_is_cf: bool = True) -> list[Violation]:
     out = []
     for s in settings:
         rule: Rule = s.rule
         for hit in rule.run(ctx, s.options):
             bar = hit.start // ctx.bar_ticks
             end_bar = hit.end // ctx.bar_ticks + 1 if hit.end is not None else None
-            out.append(Violation(rule.code, rule.name, s.severity, hit.detail, bar + 1, ctx.beat(hit.start),
+            detail = _reworded(hit.detail, names[line], names[ref], ref_is_cf)
+            out.append(Violation(rule.code, rule.name, s.severity, detail, bar + 1, ctx.beat(hit.start),
                                  _label(names, line, ref, hit.voice or "cp"), end_bar, s.weight, rule.source))
     return out
 
@@ -83,7 +91,7 @@ def texture_violations(texture, rulebook) -> list[Violation]:
         settings = [s for s in rulebook.active(texture.voices[line].species, texture=True)
                     if s.rule.voices in roles and (not florid or s.rule.code in FLORID_PAIR)]
         if settings:
-            found += _run(pair_context(texture, line, ref), settings, names, line, ref)
+            found += _run(pair_context(texture, line, ref), settings, names, line, ref, ref == cf)
     tctx = TextureContext(texture)
     species = max(texture.species)
     for s in rulebook.active(species, texture=True):

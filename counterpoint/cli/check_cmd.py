@@ -18,7 +18,9 @@ def add_arguments(p) -> None:
     p.add_argument("--cp", metavar="NOTES", help='the counterpoint as a note list, e.g. "A4:2 D5:2 | ..." (a bare pitch is a whole note)')
     p.add_argument("--rules", default="fux", metavar="NAME|FILE", help="rulebook: a built-in name or a TOML file (default: fux)")
     p.add_argument("--species", type=int, choices=range(1, 6), metavar="N", help="species 1-5 (default: from a label, or inferred from the rhythm)")
-    p.add_argument("--cf-voice", choices=("upper", "lower"), help="which staff holds the cantus firmus (default: inferred)")
+    p.add_argument("--cf-voice", metavar="N|upper|lower",
+                   help="which voice holds the cantus firmus: a number from 1 (the highest), or upper or lower "
+                        "(default: inferred from part names, labels or the equal notes)")
     p.add_argument("--below", action="store_true", help="with --cf/--cp: the counterpoint lies below the cantus firmus")
     p.add_argument("--mode", help="mode, e.g. 'dorian' or 'G dorian' (default: inferred from the cantus firmus)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")

@@ -12,7 +12,15 @@ def format_report(report: Report, label: str) -> str:
     where = f" {report.where}" if report.where else ""
     lines = [f"{label}{where}: {ex.describe}, rulebook {report.rulebook}"]
     lines += [f"  {note}" for note in ex.inferred]
-    if report.violations:
+    texture = hasattr(ex, "voices")
+    if report.violations and texture:  # "alto–bass, bar 4": the voices first, as a teacher marks them
+        lines.append("")
+        places = [f"{v.voice}, {v.place}" for v in report.violations]
+        place_w, name_w = max(map(len, places)), max(len(v.name) for v in report.violations)
+        for where, v in zip(places, report.violations):
+            tail = "" if v.severity == "error" else "  (warning)"
+            lines.append(f"  {where:<{place_w}}  {v.code} {v.name:<{name_w}}  {v.message}{tail}")
+    elif report.violations:
         lines.append("")
         place_w = max(len(v.place) for v in report.violations)
         name_w = max(len(v.name) for v in report.violations)

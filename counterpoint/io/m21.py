@@ -407,6 +407,10 @@ def report_to_score(report, messages: bool = False):
     from music21 import expressions
 
     ex = report.exercise
+    if hasattr(ex, "voices"):  # three voices or more
+        from counterpoint.io.texture_io import texture_report_to_score
+
+        return texture_report_to_score(report, messages)
     score = exercise_to_score(ex)
     upper = score.parts[0]
     bar_ql = ex.bar_ticks / TICKS_PER_QUARTER

@@ -14,6 +14,7 @@ from counterpoint.worksheet import species_from_text
 
 # Fux's annotations number the cantus firmus's voice from the top: "Cantus firmus: 3" ("&colon;" in kern).
 _CF_NUMBER = re.compile(r"cantus\s+firmus\s*(?::|&colon;)\s*(\d)", re.IGNORECASE)
+_SUFFIX = re.compile(r"\s*(,\s*species\s*\d|\(\s*cantus firmus\s*\))\s*$", re.IGNORECASE)
 _GENERIC_NAME = re.compile(r"^(\d+|p\d+|pno|piano|part\s*\d*|staff\s*\d*|voice\s*\d*|spine_\d+|none)?$", re.IGNORECASE)
 
 
@@ -60,7 +61,7 @@ def texture_from_score(score, *, cf_voice=None, species=None, mode=None, title: 
             notes.pop()
         read.append(notes)
         texts_all += texts
-        given = str(part.partName or "").strip()
+        given = _SUFFIX.sub("", str(part.partName or "")).strip()  # "Tenor, species 1", "Bass (cantus firmus)"
         if given and not _GENERIC_NAME.match(given) and not _CF_WORDS.search(given):
             names[i] = given.lower() if given.lower() in _VOICE_WORDS else given
     cf_index, why = find_cf_voice(parts, read, texts_all, cf_voice)
@@ -109,16 +110,37 @@ def load_texture(path: str | Path, **overrides) -> Texture:
 
 
 def texture_to_score(tex: Texture):
-    """A music21 Score with the parts top first, each named ('Alto, species 3'; 'Bass (cantus firmus)')."""
+    """A music21 Score with the parts top first, each named by its voice ('Alto'; 'Bass (cantus firmus)'), which
+    :func:`texture_from_score` reads back."""
     from music21 import metadata, stream
 
     score = stream.Score()
     score.metadata = metadata.Metadata()
     score.metadata.title = tex.title or tex.describe
     for v in tex.voices:
-        label = f"{v.name.capitalize()} (cantus firmus)" if v.is_cantus else f"{v.name.capitalize()}, species {v.species}"
+        label = f"{v.name.capitalize()} (cantus firmus)" if v.is_cantus else v.name.capitalize()
         score.insert(0, _m21_part(v.notes, label, tex))
     return score
+
+
+def write_texture(tex: Texture, path: str | Path, *, force: bool = False, inputs=()) -> Path:
+    """Write a texture as MusicXML (.musicxml, .xml, .mxl) or MIDI (.mid), the parts top first; an existing
+    file is replaced only with ``force`` (see :func:`counterpoint.io.m21.write_exercise`)."""
+    from counterpoint.files.safe import safe_output
+    from counterpoint.io.m21 import write_score
+
+    path = Path(path)
+    fmt = {".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "mxl", ".mid": "midi", ".midi": "midi"}.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"cannot write {path.name}; use .musicxml, .xml, .mxl or .mid.")
+    for v in tex.voices:
+        for n in v.notes:
+            if fmt == "midi" and n.pitch is not None and not 0 <= n.pitch.midi <= 127:
+                raise InputError(f"{n.pitch.name} lies outside MIDI's range (C-1 to G9); write MusicXML instead.")
+    score = texture_to_score(tex)
+    with safe_output(path, force=force, inputs=inputs) as tmp:
+        write_score(score, fmt, tmp)
+    return path
 
 
 def texture_report_to_score(report, messages: bool = False):

@@ -8,7 +8,7 @@ import pytest
 from tests.support import HERE
 
 FOLDER = HERE / "data" / "fux_gradus"
-NAMES = {3: ["Upper", "Middle", "Lower"], 4: ["Soprano", "Alto", "Tenor", "Bass"]}
+NAMES = {3: ["Soprano", "Alto", "Bass"], 4: ["Soprano", "Alto", "Tenor", "Bass"]}
 
 
 def _rows() -> list[dict]:
