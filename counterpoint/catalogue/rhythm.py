@@ -121,10 +121,17 @@ def species_rhythm_wrong(ctx, bar, opts):
     return None
 
 
+@dataclass(frozen=True)
+class RestOptions:
+    chain_restart: bool = False  # species 4: a half rest on a downbeat that starts the syncopation chain again
+
+
 @rule(
     code="S102", name="rest-inside-line", message="a rest after the counterpoint has begun",
-    species=CP_SPECIES, scope="notes", reach=(1, 0), weight=10,
-    what="Flags a rest between two notes of the counterpoint; only the opening may be a rest.",
+    species=CP_SPECIES, scope="notes", reach=(1, 0), weight=10, options=RestOptions,
+    what="Flags a rest between two notes of the counterpoint; only the opening may be a rest. With "
+         "`chain_restart`, fourth species may break its chain with a half rest on a downbeat, the next note "
+         "entering on the half bar and tied over, as at the opening.",
     why="A species exercise is one unbroken line against the cantus firmus. Rests belong to the opening (to "
         "let the counterpoint enter off the beat) and, in free composition, to phrase endings, not to the "
         "middle of a two-voice exercise.",
@@ -138,6 +145,10 @@ def rest_inside_line(ctx, i, opts):
         return None
     prev, a = ctx.line[i - 1], ctx.line[i]
     if a.start <= prev.end:
+        return None
+    half = ctx.bar_ticks // 2
+    if (opts.chain_restart and ctx.species == 4 and prev.end % ctx.bar_ticks == 0 and a.start - prev.end == half
+            and a.tied_over):
         return None
     return Hit(prev.end, f"a rest of {a.start - prev.end} sixteenths before the note on beat "
                          f"{ctx.beat(a.start):g} of bar {a.bar + 1}", end=a.start - 1)
