@@ -26,7 +26,8 @@ def add_arguments(p) -> None:
     e.add_argument("--model", metavar="FILE", help="a model file (default: the installed one)")
     e.add_argument("--rerun", action="store_true", help="recompute the held-out metrics from the cached corpus")
     e.add_argument("--limit", type=int, metavar="N", help="with --rerun: use only N movements")
-    s = sub.add_parser("score", help="score a two-voice passage (MusicXML, kern, ABC) in [0, 1]")
+    s = sub.add_parser("score", help="score a two-voice passage, or a species exercise of three voices or more over its voice pairs "
+                       "(MusicXML, kern, ABC), in [0, 1]")
     s.add_argument("file", metavar="FILE")
     s.add_argument("--model", metavar="FILE", help="a model file (default: the installed one)")
     s.add_argument("--format", choices=("text", "json"), default="text")
@@ -148,6 +149,8 @@ def _score(args) -> int:
         print(strict_json(result.to_dict(), indent=2))
         return 0
     print(f"{args.file}: critic score {result.score:.3f}")
+    for voices, value in getattr(result, "pairs", ()):
+        print(f"  {voices:<24} {value:.3f}")
     for r in result.reasons:
         print(f"  {'for' if r['direction'] == 'for' else 'against':<8} {r['feature']:<32} {r['value']:g} (typical {r['typical']:g})")
     return 0

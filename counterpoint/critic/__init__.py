@@ -12,9 +12,10 @@ its card and the training recipe are in the repository's ``critic/`` folder.
 from __future__ import annotations
 
 from counterpoint.critic.model import CriticModel, CriticModelError, default_model_path, load_model
-from counterpoint.critic.scoring import BLEND, CriticScore, blend_weights, blended_rank, score, score_many
+from counterpoint.critic.scoring import (BLEND, CriticScore, TextureScore, blend_weights, blended_rank, score, score_many,
+                                         score_texture)
 
-__all__ = ["score", "score_many", "score_file", "CriticScore", "CriticModel", "CriticModelError", "load_model",
+__all__ = ["score", "score_many", "score_file", "score_texture", "CriticScore", "TextureScore", "CriticModel", "CriticModelError", "load_model",
            "default_model_path", "blended_rank", "blend_weights", "BLEND"]
 
 
@@ -41,6 +42,13 @@ def score_file(path, model: CriticModel | None = None) -> CriticScore:
     model = model or cached_model()
     path = Path(path)
     parsed = parse_file(path)
+    from counterpoint.model.exercise import edge
+
+    voiced = [p for p in getattr(parsed, "parts", []) if any(not e.isRest for e in p.recurse().notesAndRests)]
+    if len(voiced) >= 3:  # three voices or more: a species texture, scored over its voice pairs
+        from counterpoint.critic.scoring import score_texture
+
+        return score_texture(edge("texture_from_score")(parsed, title=path.stem), model)
     try:
         exercise = exercise_from_score(parsed)
     except InputError:

@@ -79,6 +79,39 @@ def score(item, model: CriticModel | None = None, reasons: int = 3) -> CriticSco
     return CriticScore(float(model.score(x)[0]), model.reasons(x, reasons))
 
 
+@dataclass(frozen=True)
+class TextureScore(CriticScore):
+    pairs: tuple[tuple[str, float], ...] = ()  # ("alto–bass", score) for each pair the critic read
+
+    def to_dict(self) -> dict:
+        return {"score": round(self.score, 4), "reasons": self.reasons,
+                "pairs": [{"voices": v, "score": round(x, 4)} for v, x in self.pairs]}
+
+
+def texture_pairs(texture) -> list[tuple[str, object]]:
+    """The two-voice exercises the critic reads in a texture of three voices or more: each free voice against
+    the cantus firmus, and against every voice in first species (a line against whole notes, as the critic
+    was trained). Labels name the voices top first ('alto–bass')."""
+    out = []
+    for i, j in texture.pairs():
+        line, ref = texture.reference(i, j)
+        if texture.voices[ref].species > 1 or texture.voices[line].species == 0:
+            continue
+        out.append((f"{texture.voices[i].name}–{texture.voices[j].name}", texture.pair(line, ref)))
+    return out
+
+
+def score_texture(texture, model: CriticModel | None = None, reasons: int = 3) -> TextureScore:
+    """The critic's score of a texture, until the critic has a texture model of its own: the mean over its voice
+    pairs (:func:`texture_pairs`), with the reasons of the mean features and each pair's score."""
+    model = model or cached_model()
+    pairs = texture_pairs(texture)
+    X = features([ex for _, ex in pairs], model)
+    scores = model.score(X)
+    return TextureScore(float(scores.mean()), model.reasons(X.mean(axis=0), reasons),
+                        tuple((label, float(x)) for (label, _), x in zip(pairs, scores)))
+
+
 def blend_weights(model: CriticModel | None = None) -> dict[int, float]:
     """The blend weight w of each species (1-5) in penalty + w × (1 − critic): the model's own, else BLEND."""
     model = model or cached_model()
