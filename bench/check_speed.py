@@ -1,4 +1,4 @@
-"""How long checking all 46 two-voice Fux figures takes, parsing included.
+"""How long checking all 46 two-voice Fux figures takes, parsing included; then the 76 three- and four-voice ones.
 
     .venv/bin/python bench/check_speed.py
 
@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = sorted((ROOT / "tests" / "data" / "fux_gradus").glob("fig-*-cf-*.musicxml"))  # the two-voice figures
+TEXTURES = sorted((ROOT / "tests" / "data" / "fux_gradus").glob("fig-*-voices.musicxml"))  # three and four voices
 RUNS = 5
 
 
@@ -54,6 +55,28 @@ print(json.dumps([t1 - t0, t3 - t2, t4 - t3]))
     return tuple(json.loads(out.stdout))
 
 
+def texture_run() -> tuple[float, float]:
+    """(parse, check) seconds for the 76 three- and four-voice figures, in one fresh process."""
+    code = """
+import time, sys, json
+import music21
+from counterpoint.io.texture_io import load_texture
+from counterpoint.catalogue.texture_engine import check_texture
+from counterpoint.catalogue.rulebook import load_rulebook
+book = load_rulebook("fux")
+t0 = time.perf_counter()
+textures = [load_texture(p) for p in sys.argv[1:]]
+t1 = time.perf_counter()
+reports = [check_texture(t, book) for t in textures]
+t2 = time.perf_counter()
+print(json.dumps([t1 - t0, t2 - t1]))
+"""
+    import json
+
+    out = subprocess.run([sys.executable, "-c", code, *map(str, TEXTURES)], capture_output=True, text=True, check=True)
+    return tuple(json.loads(out.stdout))
+
+
 def main() -> None:
     cli = [cli_run() for _ in range(RUNS)]
     parts = [in_process() for _ in range(RUNS)]
@@ -72,6 +95,15 @@ def main() -> None:
         print(f"| {label} | {sec:.3f} |")
     print()
     print(f"per figure, checking only: {med[2] / len(FIGURES) * 1000:.2f} ms")
+    tex = [texture_run() for _ in range(RUNS)]
+    parse, check = (statistics.median(t[i] for t in tex) for i in range(2))
+    print()
+    print(f"| {len(TEXTURES)} three- and four-voice figures | seconds |")
+    print("|---|---:|")
+    print(f"| parse {len(TEXTURES)} MusicXML files | {parse:.3f} |")
+    print(f"| check {len(TEXTURES)} textures (fux rulebook) | {check:.3f} |")
+    print()
+    print(f"per texture, checking only: {check / len(TEXTURES) * 1000:.2f} ms")
 
 
 if __name__ == "__main__":
