@@ -48,14 +48,29 @@ def default_rank(critic: bool = True) -> tuple[Ranker, str]:
     return rank, ""
 
 
-def generate(cf, species: int = 1, position: str = "above", rules="fux", n: int = 10, seed: int | None = None,
-             time_limit: float = 5.0, *, critic: bool = True, rank: Ranker | None = None, **options) -> GenerateResult:
+TEXTURE_OPTIONS = ("cf_voice", "mode")  # what generate_texture takes beside the common arguments
+
+
+def generate(cf, species: int | tuple[int, ...] = 1, position: str = "above", rules="fux", n: int = 10,
+             seed: int | None = None, time_limit: float | None = None, *, critic: bool = True,
+             rank: Ranker | None = None, **options):
     """:func:`counterpoint.generator.generate`, ranked by rules and the critic unless ``critic`` is false.
+
+    With ``species`` a tuple or list (each free voice's species, top first) it writes three voices or more:
+    :func:`counterpoint.generator.texture.generate_texture` with ``cf_voice`` (from 1, the highest; by
+    default the lowest voice) and ``mode``; default time limit 10 s. Textures are ranked by their rule
+    penalty alone in this version (the critic, trained on two voices, does not rank them).
 
     >>> best = generate("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=1, n=2, seed=1, effort=10)
     >>> len(best), all(s.report.ok for s in best), "critic" in best[0].parts
     (2, True, True)
+    >>> three = generate("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=(1, 3), cf_voice=3, n=2, seed=1)
+    >>> len(three), all(s.report.ok for s in three)
+    (2, True)
     """
+    if isinstance(species, (tuple, list)):
+        return _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, options)
+    time_limit = 5.0 if time_limit is None else time_limit
     why = ""
     if rank is None:
         rank, why = default_rank(critic)
@@ -63,3 +78,19 @@ def generate(cf, species: int = 1, position: str = "above", rules="fux", n: int 
     if why:
         result.stats.notes.insert(0, why)
     return result
+
+
+def _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, options):
+    from counterpoint.errors import InputError
+    from counterpoint.generator.texture import generate_texture
+
+    unknown = sorted(k for k in options if k not in TEXTURE_OPTIONS)
+    if unknown:
+        raise InputError(f"{', '.join(unknown)} {'does' if len(unknown) == 1 else 'do'} not apply to three voices "
+                         "or more; give cf_voice and mode only.")
+    if position != "above":
+        raise InputError("position does not apply to three voices or more; say where the cantus firmus is with cf_voice.")
+    if rank is not None:
+        raise InputError("a custom rank does not apply to three voices or more yet; textures are ranked by penalty.")
+    return generate_texture(cf, species=tuple(species), rules=rules, n=n, seed=seed,
+                            time_limit=10.0 if time_limit is None else time_limit, **options)

@@ -16,7 +16,10 @@ def add_arguments(p) -> None:
     src = p.add_mutually_exclusive_group()
     src.add_argument("--cf", metavar="NOTES", help='the cantus firmus as a note list, e.g. "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"')
     src.add_argument("--input", metavar="FILE", help="a score holding the cantus firmus (MusicXML, kern, ABC)")
-    p.add_argument("--species", type=int, choices=range(1, 6), metavar="N", required=True, help="species 1-5")
+    p.add_argument("--species", type=species_arg, metavar="N[,N...]", required=True,
+                   help="species 1-5; for three voices or more one species per free voice, top first, e.g. 1,3")
+    p.add_argument("--cf-voice", type=int, metavar="K",
+                   help="with several species: the cantus firmus's voice, from 1 (the highest; default: the lowest)")
     p.add_argument("--below", action="store_true", help="write the counterpoint below the cantus firmus (default: above)")
     p.add_argument("--rules", default="fux", metavar="NAME|FILE", help="rulebook: a built-in name or a TOML file (default: fux)")
     p.add_argument("-n", type=options.count, default=10, metavar="N",
@@ -28,8 +31,9 @@ def add_arguments(p) -> None:
                    help="improvement steps at most (default: 60 in first species, 300 in fourth, 1500 otherwise; the "
                         "search stops sooner once no step helps; "
                         "0 ranks the constructed lines as they are)")
-    p.add_argument("--time-limit", type=options.seconds, default=5.0, metavar="SEC",
-                   help=f"stop searching after this long, {options.MIN_TIME_LIMIT:g} to {options.MAX_TIME_LIMIT:g} s (default: 5)")
+    p.add_argument("--time-limit", type=options.seconds, default=None, metavar="SEC",
+                   help=f"stop searching after this long, {options.MIN_TIME_LIMIT:g} to {options.MAX_TIME_LIMIT:g} s "
+                        "(default: 5; 10 for three voices or more)")
     p.add_argument("--mode", help="mode, e.g. 'G dorian' (default: inferred from the cantus firmus)")
     p.add_argument("--range", dest="voice_range", metavar="LOW-HIGH", help="the counterpoint's range, e.g. G2-C4")
     p.add_argument("--out", metavar="FILE", help="write the best solution: " + ", ".join(OUT_SUFFIXES))
@@ -38,11 +42,33 @@ def add_arguments(p) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text", help="terminal output (default: text)")
 
 
+def species_arg(text: str) -> int | tuple[int, ...]:
+    """'2' -> 2; '1,3' -> (1, 3) (three voices or more)."""
+    import argparse
+
+    values = []
+    for part in text.split(","):
+        try:
+            value = int(part.strip(), 10)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
+        if value not in range(1, 6):
+            raise argparse.ArgumentTypeError(f"invalid choice: {value} (choose from 1, 2, 3, 4, 5)")
+        values.append(value)
+    return values[0] if len(values) == 1 else tuple(values)
+
+
 def run(args) -> int:
     from counterpoint.ranking import generate
 
     if not args.cf and not args.input:
         raise InputError("give the cantus firmus with --cf \"D4 F4 ...\" or --input FILE.")
+    if isinstance(args.species, tuple):
+        args.time_limit = 10.0 if args.time_limit is None else args.time_limit
+        return run_texture(args)
+    args.time_limit = 5.0 if args.time_limit is None else args.time_limit
+    if args.cf_voice is not None:
+        raise InputError("--cf-voice needs one species per free voice, e.g. --species 1,3 --cf-voice 3.")
     inputs = tuple(p for p in (args.input, args.rules) if p)
     out = None
     if args.out:
@@ -71,6 +97,84 @@ def run(args) -> int:
     else:
         print(_text(found, args, elapsed, out))
     return 0
+
+
+TEXTURE_SUFFIXES = (".musicxml", ".xml", ".mxl", ".mid", ".midi", ".json")
+
+
+def run_texture(args) -> int:
+    """Three voices or more: every free voice written together against the cantus firmus."""
+    from counterpoint.generator.texture import generate_texture
+
+    for flag, given in (("--below", args.below), ("--range", args.voice_range), ("--effort", args.effort is not None)):
+        if given:
+            raise InputError(f"{flag} does not apply to three voices or more; place the cantus firmus with --cf-voice.")
+    inputs = tuple(p for p in (args.input, args.rules) if p)
+    out = None
+    if args.out:
+        from counterpoint.io.writers import check_out
+
+        if Path(args.out).suffix.lower() not in TEXTURE_SUFFIXES:
+            raise InputError(f"cannot write three voices or more to {Path(args.out).name}; use one of "
+                             f"{', '.join(TEXTURE_SUFFIXES)}.")
+        if args.input and Path(args.out).resolve() == Path(args.input).resolve():
+            raise InputError("--out names the input file; choose another name.")
+        out = check_out(args.out, force=args.force, inputs=inputs)
+    cf = args.cf if args.cf else Path(args.input)
+    t0 = time.monotonic()
+    found = generate_texture(cf, species=args.species, cf_voice=args.cf_voice, rules=args.rules, n=args.n,
+                             seed=args.seed, time_limit=args.time_limit, mode=args.mode)
+    elapsed = time.monotonic() - t0
+    if out is not None:
+        _write_texture(found, out, force=args.force, inputs=inputs)
+    if args.format == "json":
+        from counterpoint.io.writers import strict_json
+
+        stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in found.stats.items()}
+        print(strict_json({"solutions": [s.to_dict() for s in found], "stats": stats | {"seconds": round(elapsed, 3)}},
+                          indent=2))
+    else:
+        print(_texture_text(found, args, elapsed, out))
+    return 0
+
+
+def _write_texture(found, path: Path, *, force: bool, inputs) -> Path:
+    """The best texture as a score, parts top to bottom (MusicXML, MIDI), or every texture as JSON."""
+    from counterpoint.files.safe import safe_output
+    from counterpoint.io.writers import strict_json, write_text
+
+    if path.suffix.lower() == ".json":
+        return write_text(path, strict_json([s.to_dict() for s in found], indent=2) + "\n", force=force, inputs=inputs)
+    from counterpoint.io.m21 import write_score
+    from counterpoint.io.texture_io import texture_to_score
+
+    fmt = {".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "mxl", ".mid": "midi", ".midi": "midi"}[path.suffix.lower()]
+    score = texture_to_score(found[0].texture)
+    with safe_output(path, force=force, inputs=inputs) as tmp:
+        write_score(score, fmt, tmp)
+    return path
+
+
+def _texture_text(found, args, elapsed, out) -> str:
+    tex = found[0].texture
+    st = found.stats
+    lines = [f"{tex.describe}; rulebook {found[0].report.rulebook}: the best {len(found)} of {st['textures']} textures "
+             f"that pass every rule, ranked by rule penalty ({elapsed:.1f} s)", ""]
+    if st.get("timed_out"):
+        lines.insert(1, "note: the time limit cut the search short; another run with the same seed may differ "
+                        "(allow more with --time-limit).")
+    width = max(len(name) for name, _ in found[0].voices)
+    for k, s in enumerate(found, 1):
+        why = s.penalty_summary() or "no preference broken"
+        lines.append(f" #{k:<2} penalty {s.penalty:g}  ({why})")
+        for name, notes in s.voices:
+            lines.append(f"     {name:<{width}}  {notes}")
+    if len(found) < args.n:
+        lines.append(f"\nonly {len(found)} of {args.n} asked for: "
+                     f"{'the time limit ran out' if st.get('timed_out') else 'no more textures were found'}.")
+    lines.append("")
+    lines.append(f"wrote {out}" if out else "wrote nothing; add --out texture.musicxml (or .mid, .json)")
+    return "\n".join(lines)
 
 
 def _stats(found, elapsed) -> dict:

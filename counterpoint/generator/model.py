@@ -86,9 +86,10 @@ def _broken(found) -> bool:
 class PitchModel:
     """The counterpoint's pitches as variables (one per attack, in time order) for one fixed rhythm."""
 
-    def __init__(self, exercise: Exercise, settings: Sequence[Setting]):
+    def __init__(self, exercise: Exercise, settings: Sequence[Setting], others: tuple = ()):
+        """``others``: in a texture, the notes of the voices beside the pair (they tell what sounds below)."""
         self.exercise = exercise
-        self.ctx = Context(exercise)
+        self.ctx = Context(exercise, others)
         self.n = len(self.ctx.cp)
         self.windows: dict[tuple[int, ...], list[tuple[Setting, int]]] = defaultdict(list)
         self.whole: list[Setting] = []

@@ -1,0 +1,470 @@
+"""Three and four voices: every free voice written against the cantus firmus and against each other.
+
+The free voices are written one at a time, the plainer species first (of two in the same species, the
+lower first), so that when a voice is written every voice it is judged against (its pair's reference) is
+already fixed. Each voice is one python-constraint problem over its attack pitches, the union of the
+constraints of several :class:`~counterpoint.generator.model.PitchModel`\\ s that share its variables:
+
+* the pair (this voice, the cantus firmus), with the "line" rules and the pair rules of the pair's roles;
+* one pair (this voice, that voice) per voice already written, with the pair rules of that pair's roles
+  (between two florid voices only :data:`~counterpoint.catalogue.texture_engine.FLORID_PAIR`);
+* for the last voice, the T rules (the chord, the first and last chords, the cadence) on the whole texture.
+
+Each pair's context knows the other voices written so far, so a fourth between upper voices over a
+supporting voice is a consonance, as the checker says. Nothing is trusted: every texture is checked in full
+(:func:`~counterpoint.catalogue.texture_engine.check_texture`) and only those with no error come back, ranked
+by their penalty. A texture that fails is dropped and the voices are written again along other contours.
+
+>>> best = generate_texture("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=(1, 1), cf_voice=3, n=2, seed=1)
+>>> len(best) >= 1 and all(s.report.ok for s in best)
+True
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from constraint import FunctionConstraint, Problem
+
+from counterpoint.catalogue.base import ERROR
+from counterpoint.catalogue.engine import Report
+from counterpoint.catalogue.registry import BY_CODE
+from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
+from counterpoint.catalogue.texture_context import TextureContext
+from counterpoint.catalogue.texture_engine import FLORID_PAIR, check_texture, pair_roles
+from counterpoint.errors import InputError, NoSolutionError
+from counterpoint.generator.domain import VOICES, candidates
+from counterpoint.generator.model import PENDING, PitchModel, SearchTimeout, _broken, _CadenceFirst, _Undecided
+from counterpoint.generator.rhythm import rhythm_notes, sample_rhythm
+from counterpoint.model.exercise import SPECIES_NAMES, Exercise, Note
+from counterpoint.model.mode import Mode
+from counterpoint.model.notation import format_notes
+from counterpoint.model.pitch import Pitch
+from counterpoint.model.texture import MAX_VOICES, Texture, Voice, default_names
+
+__all__ = ["generate_texture", "TextureSolution", "voice_ranges"]
+
+MAX_N = 1_000
+MIN_TIME_LIMIT = 0.05
+STEP = 4  # diatonic steps between neighbouring voices' ranges (a fifth)
+SHARE = 20_000  # constraint calls one voice's restart may spend before it gives way to a new contour
+# The T rules a texture of fewer voices can demand wrongly (a cadence's leading tone that a voice not yet
+# written may bring): applied to the last voice only. The others are applied, on the voices written so far,
+# to every voice.
+LAST_ONLY = frozenset({"T105"})
+
+
+@dataclass
+class TextureSolution:
+    """A generated texture, its full check report (no error) and its rank cost (the penalty)."""
+
+    texture: Texture
+    report: Report
+    score: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def penalty(self) -> float:
+        return self.report.penalty
+
+    @property
+    def voices(self) -> list[tuple[str, str]]:
+        """(name, notes) of every voice, top first; the cantus firmus's name ends in ' (cf)'."""
+        tex = self.texture
+        out = []
+        for k, v in enumerate(tex.voices):
+            default = tex.bar_ticks if v.species in (0, 1) else None
+            text = format_notes(v.notes, default=default, bar_ticks=None if v.species in (0, 1) else tex.bar_ticks)
+            out.append((v.name + (" (cf)" if k == tex.cf_voice else ""), text))
+        return out
+
+    def penalty_summary(self) -> str:
+        counts = Counter((v.code, v.name) for v in self.report.warnings)
+        return ", ".join(f"{code} {name} ×{k}" for (code, name), k in counts.most_common())
+
+    def to_dict(self) -> dict:
+        return {"voices": [{"name": name, "notes": notes} for name, notes in self.voices],
+                "cf_voice": self.texture.cf_voice + 1, "species": list(self.texture.species),
+                "score": round(self.score, 4), "penalty": self.penalty,
+                "penalties": [{"code": v.code, "name": v.name, "place": v.place, "voice": v.voice, "cost": v.weight}
+                              for v in self.report.warnings]}
+
+    def to_music21(self):
+        return self.texture.to_music21()
+
+    def __repr__(self) -> str:
+        return f"<TextureSolution {' | '.join(n for _, n in self.voices)!r} penalty {self.penalty:g}>"
+
+
+class TextureResult(list):
+    """Solutions, best first, with ``.stats`` (a dict: textures tried, rejected, seconds, first_seconds)."""
+
+    stats: dict
+
+
+# -- arguments ----------------------------------------------------------------------------------------------
+
+def _validate(species, cf_voice, n, seed, time_limit, mode) -> tuple[int, ...]:
+    if isinstance(species, (str, bytes)) or not isinstance(species, (tuple, list)):
+        raise InputError(f"species for three voices or more is a tuple such as (1, 3), not {species!r}.")
+    species = tuple(species)
+    if not 2 <= len(species) + 1 <= MAX_VOICES or len(species) < 2:
+        raise InputError(f"give 2 to {MAX_VOICES - 1} species (one per free voice) for three voices or more, "
+                         f"not {len(species)}.")
+    for s in species:
+        if isinstance(s, bool) or s not in (1, 2, 3, 4, 5):
+            raise InputError(f"species {s!r} does not exist; each free voice's species is 1, 2, 3, 4 or 5.")
+    total = len(species) + 1
+    if isinstance(cf_voice, bool) or not isinstance(cf_voice, int) or not 1 <= cf_voice <= total:
+        raise InputError(f"the cantus firmus's voice counts from 1 (the highest) to {total}, not {cf_voice!r}.")
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_N:
+        raise InputError(f"n must be a whole number from 1 to {MAX_N}, not {n!r}.")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise InputError(f"the seed must be a whole number, not {seed!r}.")
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or not math.isfinite(time_limit) \
+            or time_limit < MIN_TIME_LIMIT:
+        raise InputError(f"the time limit must be a finite number of seconds, at least {MIN_TIME_LIMIT:g}, "
+                         f"not {time_limit!r}.")
+    if mode is not None and not isinstance(mode, (str, Mode)):
+        raise InputError(f"a mode is a name such as 'G dorian', not a {type(mode).__name__}.")
+    return species
+
+
+def voice_ranges(cf_pitches: list[Pitch], n_voices: int, cf_voice: int) -> list[tuple[int, int]]:
+    """Diatonic (low, high) of each voice, top first, stacked a fifth apart around the cantus firmus's register
+    (the voice next to it spans as a two-voice counterpoint would), within C2-C6. ``cf_voice`` from 0."""
+    lo, hi = min(p.diatonic for p in cf_pitches), max(p.diatonic for p in cf_pitches)
+    floor, ceiling = (Pitch.parse(v).diatonic for v in VOICES)
+    out = []
+    for i in range(n_voices):
+        k = cf_voice - i  # voices above the cantus firmus: k > 0
+        if k > 0:
+            low, high = max(lo - 1, hi - 2) + STEP * (k - 1), hi + 7 + STEP * (k - 1)
+        elif k < 0:
+            low, high = lo - 8 - STEP * (-k - 1), min(hi + 1, lo + 2) - STEP * (-k - 1)
+        else:
+            low, high = lo, hi
+        low, high = max(floor, low), min(ceiling, high)
+        if high - low < 5:  # squeezed against the edge of the voices: keep at least a sixth
+            low, high = (low, low + 5) if low == floor else (high - 5, high)
+        out.append((low, high))
+    return out
+
+
+# -- one voice's problem ------------------------------------------------------------------------------------
+
+class _TextureModel:
+    """The T rules (errors) over the whole texture, with one voice's attacks as the variables."""
+
+    def __init__(self, texture: Texture, voice: int, settings):
+        self.ctx = TextureContext(texture)
+        self.pitches = self.ctx.pitches[voice]
+        line = self.ctx.lines[voice]
+        self.windows: dict[tuple[int, ...], list] = {}
+        bar_ticks = self.ctx.bar_ticks
+        for s in settings:
+            for i in s.rule.positions(self.ctx):
+                before, after = s.rule.reach
+                first, last = (i - before) * bar_ticks, (i + after + 1) * bar_ticks
+                deps = tuple(a.index for a in line if a.start < last and a.end > first)
+                if deps:
+                    self.windows.setdefault(deps, []).append((s, i))
+
+    def constraint(self, deps, checks, owner):
+        pitches, ctx = self.pitches, self.ctx
+        calls = [(s.rule.fn, i, s.options) for s, i in checks]
+        memo: dict[tuple, bool] = {}
+
+        def satisfied(*values) -> bool:
+            owner.tick()
+            key = tuple(map(id, values))
+            known = memo.get(key)
+            if known is None:
+                for k, v in zip(deps, values):
+                    pitches[k] = v if isinstance(v, Pitch) else PENDING
+                try:
+                    known = not any(_broken(fn(ctx, i, opts)) for fn, i, opts in calls)
+                except (_Undecided, AttributeError, TypeError):
+                    known = True
+                memo[key] = known
+            return known
+
+        return satisfied
+
+
+class _Voice:
+    """One free voice being written: its rhythm, its pair models, its domains."""
+
+    def __init__(self, gen: "_Generator", index: int, rhythm):
+        self.gen, self.index, self.rhythm = gen, index, rhythm
+        self.species = gen.species[index]
+        low, high = gen.ranges[index]
+        self.low, self.high = low, high
+        self.pitches = candidates(gen.mode, low, high, final_third=True)
+        self.notes = rhythm_notes(rhythm, self.pitches[0], gen.bar_ticks)
+        self.calls = 0
+        self.budget = float("inf")
+        self.deadline = float("inf")
+
+    def tick(self) -> None:
+        self.calls += 1
+        if self.calls > self.budget or (not self.calls & 255 and time.monotonic() > self.deadline):
+            raise SearchTimeout
+
+    def models(self, fixed: dict[int, tuple[Note, ...]], last: bool) -> list[tuple[str, PitchModel]]:
+        """(what, model) for every pair this voice makes with the voices already written."""
+        gen, v = self.gen, self.index
+        out = []
+        active = gen.book.active(self.species, texture=True)
+        for w, notes in sorted(fixed.items()):
+            i, j = sorted((v, w))
+            roles = set(pair_roles(gen.shape, i, j))
+            w_species = gen.species[w]
+            if w == gen.cf_voice:
+                roles.add("line")
+            florid = w_species >= 2 or (w_species > self.species)
+            settings = [s for s in active if s.severity == ERROR and s.rule.voices in roles
+                        and (not florid or s.rule.voices == "line" or s.rule.code in FLORID_PAIR)]
+            if not settings:
+                continue
+            ex = Exercise(cf=notes, cp=self.notes, mode=gen.mode, species=self.species, cp_above=v < w,
+                          bar_ticks=gen.bar_ticks, title=gen.title)
+            others = tuple(nn for k, nn in sorted(fixed.items()) if k != w)
+            model = PitchModel(ex, settings, others)
+            out.append((f"{gen.names[v]}–{gen.names[w]}", model))
+        return out
+
+
+class _Generator:
+    def __init__(self, base: Exercise, species: tuple[int, ...], cf_voice: int, book: Rulebook, rng: random.Random):
+        self.base, self.book, self.rng = base, book, rng
+        self.mode, self.bar_ticks, self.title = base.mode, base.bar_ticks, base.title
+        self.n_voices = len(species) + 1
+        self.cf_voice = cf_voice
+        self.free = [i for i in range(self.n_voices) if i != cf_voice]
+        self.species = {i: s for i, s in zip(self.free, species)}
+        self.species[cf_voice] = 0
+        self.names = default_names(self.n_voices)
+        self.ranges = voice_ranges(base.cf_pitches, self.n_voices, cf_voice)
+        voices = tuple(Voice(base.cf if i == cf_voice else base.cf, self.species[i], self.names[i])
+                       for i in range(self.n_voices))
+        self.shape = Texture(voices, cf_voice, base.mode, base.bar_ticks, base.title)  # for pair_roles
+        # The reference voices first: every pair's reference is written before its line.
+        self.order = sorted(self.free, key=lambda i: (self.species[i], -i))
+        self.t_settings = [s for s in book.active(max(species), texture=True)
+                           if s.rule.voices == "texture" and s.severity == ERROR]
+        self.failures: Counter = Counter()  # (voice name, what) -> how often it blocked a texture
+        self.tried = self.rejected = 0
+
+    def texture(self, parts: dict[int, tuple[Note, ...]]) -> Texture:
+        voices = tuple(Voice(parts[i], self.species[i], self.names[i]) for i in range(self.n_voices))
+        return Texture(voices, self.cf_voice, self.mode, self.bar_ticks, self.title)
+
+    def subtexture(self, parts: dict[int, tuple[Note, ...]], v: int) -> tuple[Texture, int]:
+        """The voices written so far (and voice v) as a texture of their own, and v's index in it."""
+        present = sorted(parts)
+        voices = tuple(Voice(parts[i], self.species[i], self.names[i]) for i in present)
+        return Texture(voices, present.index(self.cf_voice), self.mode, self.bar_ticks, self.title), present.index(v)
+
+    def _domains(self, voice: _Voice, n: int) -> list[list[Pitch]]:
+        rng = self.rng
+        lo, hi = voice.low + 1, voice.high - 1
+        anchors = [rng.uniform(lo, hi)]
+        for _ in range(max(2, n // 4)):
+            step = rng.choice((-1, 1)) * rng.uniform(1.0, 3.5)
+            nxt = anchors[-1] + step
+            anchors.append(nxt if lo <= nxt <= hi else anchors[-1] - step)
+        out = []
+        for k in range(n):
+            x = k / max(1, n - 1) * (len(anchors) - 1)
+            j = min(int(x), len(anchors) - 2)
+            target = anchors[j] + (anchors[j + 1] - anchors[j]) * (x - j)
+            keyed = sorted(voice.pitches, key=lambda p: abs(p.diatonic - target) + rng.random() * 2.5
+                           + (0 if self.mode.contains(p) else 4))
+            out.append(keyed[::-1])
+        return out
+
+    def write_voice(self, v: int, fixed: dict[int, tuple[Note, ...]], last: bool, deadline: float,
+                    per_voice: int):
+        """Up to ``per_voice`` lines for voice v against the fixed voices, as note tuples."""
+        species = self.species[v]
+        rhythm = sample_rhythm(species, self.base.n_bars, self.rng)
+        voice = _Voice(self, v, rhythm)
+        voice.deadline = deadline
+        models = voice.models(fixed, last)
+        for what, m in models:
+            if m.fixed_failures:
+                codes = sorted({s.rule.code for s, _ in m.fixed_failures})
+                self.failures[(self.names[v], what, " ".join(codes))] += 1
+                return []
+        n = models[0][1].n
+        problem = Problem(_CadenceFirst(sum(1 for a in models[0][1].ctx.cp if a.bar >= self.base.n_bars - 2)))
+        for k, options in enumerate(self._domains(voice, n)):
+            problem.addVariable(k, options)
+        for _, m in models:
+            m.deadline = deadline
+            for deps, checks in m.windows.items():
+                problem.addConstraint(FunctionConstraint(_counted(m._constraint(deps, checks), voice), assigned=False),
+                                      list(deps))
+        t_settings = self.t_settings if last else [s for s in self.t_settings if s.rule.code not in LAST_ONLY]
+        if t_settings:
+            parts = dict(fixed)
+            parts[v] = voice.notes
+            sub, at = self.subtexture(parts, v)
+            tmodel = _TextureModel(sub, at, t_settings)
+            for deps, checks in tmodel.windows.items():
+                problem.addConstraint(FunctionConstraint(tmodel.constraint(deps, checks, voice), assigned=False),
+                                      list(deps))
+        out = []
+        voice.budget = SHARE * (1 + len(models))
+        frontier = max(m.frontier for _, m in models)
+        try:
+            for sol in problem.getSolutionIter():
+                values = tuple(sol[k] for k in range(n))
+                if not all(m.whole_ok(values) for _, m in models):
+                    continue
+                out.append(models[0][1].complete(values).cp)
+                if len(out) >= per_voice:
+                    break
+        except SearchTimeout:
+            pass
+        if not out:
+            frontier = max(m.frontier for _, m in models)
+            bar = models[0][1].ctx.cp[min(frontier + 1, n - 1)].bar + 1
+            self.failures[(self.names[v], f"near bar {bar}", "")] += 1
+        return out
+
+    def attempt(self, deadline: float, per_voice: int = 3):
+        """Textures from one pass: the voices written in order, a few lines for each, depth first."""
+        cf = self.base.cf
+        found = []
+
+        def go(depth: int, fixed: dict[int, tuple[Note, ...]]):
+            if time.monotonic() > deadline:
+                return
+            if depth == len(self.order):
+                found.append(self.texture(fixed))
+                return
+            v = self.order[depth]
+            last = depth == len(self.order) - 1
+            for notes in self.write_voice(v, fixed, last, deadline, per_voice if not last else 2 * per_voice):
+                go(depth + 1, {**fixed, v: notes})
+
+        go(0, {self.cf_voice: cf})
+        return found
+
+
+def _counted(fn, voice: _Voice):
+    def satisfied(*values):
+        voice.tick()
+        return fn(*values)
+    return satisfied
+
+
+# -- the entry point ----------------------------------------------------------------------------------------
+
+def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux", n: int = 10, seed: int | None = None,
+                     time_limit: float = 10.0, mode: str | Mode | None = None) -> TextureResult:
+    """Up to ``n`` textures, best first, of ``len(species) + 1`` voices with ``cf`` in voice ``cf_voice``
+    (counted from 1, the highest; by default the lowest voice) and each free voice, top first, in its ``species``; every one passes
+    :func:`~counterpoint.catalogue.texture_engine.check_texture` with no error, ranked by its penalty.
+
+    Raises :class:`NoSolutionError` when none is found within ``time_limit`` seconds, naming the voice that
+    could not be written, and :class:`InputError` for unusable arguments. The same seed gives the same
+    textures unless the time limit cuts the search short.
+    """
+    from counterpoint.generator import _check_cantus, cantus_exercise
+
+    if cf_voice is None and isinstance(species, (tuple, list)):
+        cf_voice = len(species) + 1
+    species = _validate(species, cf_voice, n, seed, time_limit, mode)
+    base = cantus_exercise(cf, mode)
+    for p in base.cf_pitches:
+        if not base.mode.contains(p):
+            raise InputError(f"the cantus firmus's {p.name} lies outside {base.mode.label}; a cantus firmus uses "
+                             "only the mode's notes.")
+    book = load_rulebook(rules)
+    _check_cantus(base, book)
+    t0 = time.monotonic()
+    deadline = t0 + time_limit
+    rng = random.Random(seed)
+    gen = _Generator(base, species, cf_voice - 1, book, rng)
+    pool: dict[tuple, TextureSolution] = {}
+    want = max(n, 10)  # textures to collect before ranking: three times as many as asked for, at least 30
+    first = None
+    attempts = 0
+    while time.monotonic() < deadline and len(pool) < 3 * want and attempts < 400:
+        attempts += 1
+        for tex in gen.attempt(deadline):
+            gen.tried += 1
+            key = tuple(tuple((x.pitch, x.start, x.duration, x.tie) for x in v.notes) for v in tex.voices)
+            if key in pool:
+                continue
+            report = check_texture(tex, book)
+            if not report.ok:
+                gen.rejected += 1
+                for e in report.errors[:1]:
+                    gen.failures[("the texture", "check", e.code)] += 1
+                continue
+            pool[key] = TextureSolution(tex, report, score=report.penalty, parts={"penalty": report.penalty})
+            if first is None:
+                first = time.monotonic() - t0
+    if not pool:
+        raise NoSolutionError(_why(gen, time_limit))
+    ranked = sorted(pool.values(), key=lambda s: (s.score, _key_text(s)))
+    result = TextureResult(select_diverse(ranked, n, max(2, (base.n_bars + 2) // 4)))
+    result.stats = {"textures": len(pool), "tried": gen.tried, "rejected": gen.rejected, "attempts": attempts,
+                    "seconds": time.monotonic() - t0, "first_seconds": first,
+                    "timed_out": time.monotonic() >= deadline}
+    return result
+
+
+def select_diverse(ranked: list[TextureSolution], n: int, min_diff: int) -> list[TextureSolution]:
+    """The best ``n`` in rank order, each differing from every better one in at least ``min_diff`` bars (a bar
+    differs when any voice strikes other notes there); relaxed a bar at a time when too few differ so much."""
+    bars = {id(s): _bars(s.texture) for s in ranked}
+    chosen: list[TextureSolution] = []
+    for need in range(max(1, min_diff), 0, -1):
+        for sol in ranked:
+            if len(chosen) == n:
+                break
+            mine = bars[id(sol)]
+            if all(sol is not c and sum(a != b for a, b in zip(mine, bars[id(c)])) >= need for c in chosen):
+                chosen.append(sol)
+        if len(chosen) == n:
+            break
+    order = {id(s): k for k, s in enumerate(ranked)}
+    return sorted(chosen, key=lambda s: order[id(s)])
+
+
+def _bars(tex: Texture) -> tuple:
+    per_bar: list[list] = [[] for _ in range(tex.n_bars)]
+    for k, v in enumerate(tex.voices):
+        for note in v.notes:
+            per_bar[min(note.start // tex.bar_ticks, tex.n_bars - 1)].append((k, note.start, note.pitch, note.tie))
+    return tuple(map(tuple, per_bar))
+
+
+def _key_text(sol: TextureSolution) -> str:
+    return " | ".join(n for _, n in sol.voices)
+
+
+def _why(gen: _Generator, time_limit: float) -> str:
+    kinds = ", ".join(f"{gen.names[i]} in {SPECIES_NAMES[gen.species[i]]}" for i in gen.free)
+    head = f"no texture ({kinds}, cantus firmus in the {gen.names[gen.cf_voice]}) was found within {time_limit:g} s"
+    if not gen.failures:
+        return head + "; allow more time with --time-limit."
+    (who, where, codes), _ = gen.failures.most_common(1)[0]
+    if who == "the texture":
+        rule = BY_CODE.get(codes)
+        name = f"{codes} {rule.name}" if rule else codes
+        return f"{head}: the complete textures broke {name}; allow more time with --time-limit."
+    if codes:
+        names = " and ".join(f"{c} {BY_CODE[c].name}" for c in codes.split() if c in BY_CODE)
+        return f"{head}: the {who} cannot be written against the {where.split('–')[-1]} ({names})."
+    return f"{head}: the {who} could not be written {where} against the voices already written; allow more " \
+           "time with --time-limit or try another cantus firmus position."
