@@ -170,10 +170,16 @@ def _mark_below(verticals, others, n_bars: int) -> None:
         v.cadence = v.bar == n_bars - 2
         here = []
         for line, pitches in others:
-            k = bisect_left(line, v.start + 1, key=_start) - 1
-            if k >= 0 and line[k].start <= v.start < line[k].end:
-                here.append((pitches, k))
+            a = sounding_at(line, v.start)
+            if a is not None:
+                here.append((pitches, a.index))
         v.below = tuple(here)
+
+
+def sounding_at(line: tuple[Attack, ...], tick: int) -> Attack | None:
+    """The attack of ``line`` sounding at ``tick`` (struck then or held over it), or None where it rests."""
+    k = bisect_left(line, tick + 1, key=_start) - 1
+    return line[k] if k >= 0 and line[k].start <= tick < line[k].end else None
 
 
 def _start(v: Vertical) -> int:

@@ -7,16 +7,10 @@ per-voice arrays, so the solver can try pitches in place.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
-from counterpoint.catalogue.context import Attack, attacks_with_pitches
+from counterpoint.catalogue.context import attacks_with_pitches, sounding_at
 from counterpoint.model.exercise import TICKS_PER_QUARTER
 from counterpoint.model.interval import Interval
 from counterpoint.model.pitch import Pitch
-
-
-def _start(a: Attack) -> int:
-    return a.start
 
 
 class Chord:
@@ -74,8 +68,7 @@ class TextureContext:
         for t in times:
             here, struck = [], []
             for line in self.lines:
-                k = bisect_left(line, t + 1, key=_start) - 1
-                a = line[k] if k >= 0 and line[k].start <= t < line[k].end else None
+                a = sounding_at(line, t)
                 here.append(a)
                 struck.append(a is not None and a.start == t)
             bar, offset = divmod(t, self.bar_ticks)

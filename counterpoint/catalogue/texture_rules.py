@@ -79,6 +79,20 @@ def leading_tone_doubled(ctx, bar, opts):
     return None
 
 
+def _off_the_final(ctx, chord, verb: str, allowed) -> Hit | None:
+    """The first or last chord's fault: a bass off the final, or a voice at an interval over it that
+    ``allowed(simple number, quality)`` refuses ("the alto ends on F4, minor tenth over the final")."""
+    low = chord.bass()
+    if not ctx.mode.is_final(low[1]):
+        return Hit(chord.start, f"the bass ({ctx.names[low[0]]}) {verb} on {low[1].pretty}, not the final",
+                   voice=ctx.names[low[0]])
+    for v, p, iv in chord.above_bass():
+        if not allowed(iv.simple_number, iv.quality):
+            return Hit(chord.start, f"the {ctx.names[v]} {verb} on {p.pretty}, {iv.description} over the final",
+                       voice=ctx.names[v])
+    return None
+
+
 # -- T103: the last chord -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -107,16 +121,10 @@ def last_chord_wrong(ctx, bar, opts):
     chord = ctx.downbeat(bar)
     if chord is None:
         return None
-    low = chord.bass()
-    if not ctx.mode.is_final(low[1]):
-        return Hit(chord.start, f"the bass ({ctx.names[low[0]]}) ends on {low[1].pretty}, not the final",
-                   voice=ctx.names[low[0]])
-    for v, p, iv in chord.above_bass():
-        n, q = iv.simple_number, iv.quality
-        if (n in (1, 8) and q == "P") or (opts.allow_fifth and n == 5 and q == "P") or (opts.allow_third and n == 3 and q == "M"):
-            continue
-        return Hit(chord.start, f"the {ctx.names[v]} ends on {p.pretty}, {iv.description} over the final", voice=ctx.names[v])
-    return None
+    def allowed(n: int, q: str) -> bool:
+        return (n in (1, 8) and q == "P") or (opts.allow_fifth and n == 5 and q == "P") or (opts.allow_third and n == 3 and q == "M")
+
+    return _off_the_final(ctx, chord, "ends", allowed)
 
 
 # -- T104: the first chord ----------------------------------------------------------------------------------
@@ -145,17 +153,10 @@ def first_chord_wrong(ctx, bar, opts):
     chord = ctx.downbeat(0)
     if chord is None or len(chord.sounding) < 2:
         return None
-    low = chord.bass()
-    if not ctx.mode.is_final(low[1]):
-        return Hit(chord.start, f"the bass ({ctx.names[low[0]]}) begins on {low[1].pretty}, not the final",
-                   voice=ctx.names[low[0]])
-    for v, p, iv in chord.above_bass():
-        n, q = iv.simple_number, iv.quality
-        if (n in (1, 5, 8) and q == "P") or (opts.allow_third and n == 3 and q in ("M", "m")):
-            continue
-        return Hit(chord.start, f"the {ctx.names[v]} begins on {p.pretty}, {iv.description} over the final",
-                   voice=ctx.names[v])
-    return None
+    def allowed(n: int, q: str) -> bool:
+        return (n in (1, 5, 8) and q == "P") or (opts.allow_third and n == 3 and q in ("M", "m"))
+
+    return _off_the_final(ctx, chord, "begins", allowed)
 
 
 # -- T105: the cadence --------------------------------------------------------------------------------------

@@ -56,3 +56,30 @@ def candidates(mode: Mode, low: int, high: int, final_third: bool = False) -> li
             if kind and (final_third or kind != RAISED_THIRD):
                 out.append(altered)
     return out
+
+
+ANCHOR_EVERY = 4  # notes per contour anchor
+ANCHOR_STEP = (1.0, 3.5)  # diatonic steps between anchors
+
+
+def contour_domains(pitches, mode: Mode, lo: float, hi: float, n: int, rng) -> list[list[Pitch]]:
+    """Each of ``n`` notes' pitches, ordered around a random smooth contour within ``lo``-``hi`` (diatonic steps),
+    most preferred LAST (the solver tries the last first); musica ficta only where it is needed.
+
+    A random walk of anchor points, one every few notes: long enough runs to give the line direction (a
+    slowly moving target makes quick notes circle around it), bounded by the range.
+    """
+    anchors = [rng.uniform(lo, hi)]
+    for _ in range(max(2, n // ANCHOR_EVERY)):
+        step = rng.choice((-1, 1)) * rng.uniform(*ANCHOR_STEP)
+        nxt = anchors[-1] + step
+        anchors.append(nxt if lo <= nxt <= hi else anchors[-1] - step)
+    out = []
+    for k in range(n):
+        x = k / max(1, n - 1) * (len(anchors) - 1)
+        j = min(int(x), len(anchors) - 2)
+        target = anchors[j] + (anchors[j + 1] - anchors[j]) * (x - j)
+        keyed = sorted(pitches, key=lambda p: abs(p.diatonic - target) + rng.random() * 2.5
+                       + (0 if mode.contains(p) else 4))
+        out.append(keyed[::-1])
+    return out

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import Rulebook
-from counterpoint.generator.domain import candidates
+from counterpoint.generator.domain import candidates, contour_domains
 from counterpoint.generator.model import PitchModel, SearchTimeout, hard_settings
 from counterpoint.generator.optimise import Line, Optimiser, line_key, rank_order
 from counterpoint.generator.rhythm import PATTERNS, rhythm_notes, sample_rhythm
@@ -23,8 +23,6 @@ MAX_STEPS = 1_500  # improvement steps at most; the search usually converges wel
 # The default effort by species: first species has few notes and settles within a hundred steps.
 DEFAULT_EFFORT = {1: 60, 2: MAX_STEPS, 3: MAX_STEPS, 4: 300, 5: MAX_STEPS}
 MAX_FAILED_RHYTHMS = 40  # rhythms searched to exhaustion before a species 4-5 exercise is declared impossible
-ANCHOR_EVERY = 4  # notes per contour anchor
-ANCHOR_STEP = (1.0, 3.5)  # diatonic steps between anchors
 Ranker = Callable[[list[Solution]], list[float]]  # costs for a pool of solutions, lower ranks higher
 
 
@@ -82,23 +80,7 @@ class Search:
     def _domains(self, model: PitchModel) -> list[list[Pitch]]:
         """Each note's pitches, ordered around a random smooth contour (the solver tries the last first)."""
         n, rng = model.n, self.rng
-        # A random walk of anchor points, one every few notes: long enough runs to give the line
-        # direction (a slowly moving target makes quick notes circle around it), bounded by the range.
-        lo, hi = self.low + 1, self.high - 1
-        anchors = [rng.uniform(lo, hi)]
-        for _ in range(max(2, n // ANCHOR_EVERY)):
-            step = rng.choice((-1, 1)) * rng.uniform(*ANCHOR_STEP)
-            nxt = anchors[-1] + step
-            anchors.append(nxt if lo <= nxt <= hi else anchors[-1] - step)
-        out = []
-        for k in range(n):
-            x = k / max(1, n - 1) * (len(anchors) - 1)
-            j = min(int(x), len(anchors) - 2)
-            target = anchors[j] + (anchors[j + 1] - anchors[j]) * (x - j)
-            keyed = sorted(self.pitches, key=lambda p: abs(p.diatonic - target) + rng.random() * 2.5
-                           + (0 if self.base.mode.contains(p) else 4))  # musica ficta only where it is needed
-            out.append(keyed[::-1])
-        return out
+        return contour_domains(self.pitches, self.base.mode, self.low + 1, self.high - 1, n, rng)
 
     def stream(self, deadline: float, per_restart: int) -> Iterator[Exercise]:
         """Valid exercises (every hard rule holds), restart after restart, until the deadline or exhaustion."""

@@ -37,7 +37,7 @@ from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
 from counterpoint.catalogue.texture_context import TextureContext
 from counterpoint.catalogue.texture_engine import FLORID_PAIR, check_texture, pair_roles
 from counterpoint.errors import InputError, NoSolutionError
-from counterpoint.generator.domain import VOICES, candidates
+from counterpoint.generator.domain import VOICES, candidates, contour_domains
 from counterpoint.generator.model import PENDING, PitchModel, SearchTimeout, _broken, _CadenceFirst, _Undecided
 from counterpoint.generator.rhythm import rhythm_notes, sample_rhythm
 from counterpoint.model.exercise import SPECIES_NAMES, Exercise, Note
@@ -188,7 +188,7 @@ class _TextureModel:
                     pitches[k] = v if isinstance(v, Pitch) else PENDING
                 try:
                     known = not any(_broken(fn(ctx, i, opts)) for fn, i, opts in calls)
-                except (_Undecided, AttributeError, TypeError):
+                except _Undecided:
                     known = True
                 memo[key] = known
             return known
@@ -271,22 +271,7 @@ class _Generator:
         return Texture(voices, present.index(self.cf_voice), self.mode, self.bar_ticks, self.title), present.index(v)
 
     def _domains(self, voice: _Voice, n: int) -> list[list[Pitch]]:
-        rng = self.rng
-        lo, hi = voice.low + 1, voice.high - 1
-        anchors = [rng.uniform(lo, hi)]
-        for _ in range(max(2, n // 4)):
-            step = rng.choice((-1, 1)) * rng.uniform(1.0, 3.5)
-            nxt = anchors[-1] + step
-            anchors.append(nxt if lo <= nxt <= hi else anchors[-1] - step)
-        out = []
-        for k in range(n):
-            x = k / max(1, n - 1) * (len(anchors) - 1)
-            j = min(int(x), len(anchors) - 2)
-            target = anchors[j] + (anchors[j + 1] - anchors[j]) * (x - j)
-            keyed = sorted(voice.pitches, key=lambda p: abs(p.diatonic - target) + rng.random() * 2.5
-                           + (0 if self.mode.contains(p) else 4))
-            out.append(keyed[::-1])
-        return out
+        return contour_domains(voice.pitches, self.mode, voice.low + 1, voice.high - 1, n, self.rng)
 
     def write_voice(self, v: int, fixed: dict[int, tuple[Note, ...]], last: bool, deadline: float,
                     per_voice: int):
