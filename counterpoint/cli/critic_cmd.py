@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from counterpoint.cli.options import add_max_size
@@ -41,8 +42,11 @@ def run(args) -> int:
 def _progress():
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from rich.console import Console
+
+    # only on a terminal: piped or captured, a progress bar is noise in the output
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   transient=False)
+                   transient=False, console=Console(stderr=True), disable=not sys.stderr.isatty())
     tasks: dict[str, int] = {}
 
     def update(label: str, done: int, total: int) -> None:
@@ -70,7 +74,7 @@ def _train(args) -> int:
         if value < 1:
             raise InputError(f"{flag} must be at least 1.")
     print(f"reading the Palestrina corpus{f' ({args.limit} movements)' if args.limit else ''}; parsed passages are cached")
-    passages = load_dataset(build_dataset(limit=args.limit, progress=True))
+    passages = load_dataset(build_dataset(limit=args.limit, progress=sys.stderr.isatty()))
     masses = len({p.mass for p in passages})
     too_few = InputError(f"{len(passages)} passages from {masses} mass(es) are too few to train, validate and hold "
                          f"out a mass; raise --limit (at least {MIN_MASSES} masses and {MIN_PASSAGES} passages).")
@@ -123,7 +127,7 @@ def _evaluate(args) -> int:
     if args.limit is not None and args.limit < 2:
         raise InputError("--limit must be at least 2, so that a mass can be held out.")
     seed = int(model.metadata.get("seed", 0))
-    passages = load_dataset(build_dataset(limit=args.limit, progress=True))
+    passages = load_dataset(build_dataset(limit=args.limit, progress=sys.stderr.isatty()))
     _, test_p = split_by_mass(passages, test_fraction=0.2, seed=seed)
     bar, update = _progress()
     import warnings

@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from counterpoint.critic.parallel import parallel_map
 from counterpoint.model.exercise import WHOLE, Note
 from counterpoint.model.notation import format_notes, parse_notes
 
@@ -185,16 +186,6 @@ def cache_path(limit: int | None = None, cache_dir: Path | str | None = None) ->
     return Path(cache_dir) / f"palestrina-v{VERSION}-{name}.jsonl.gz"
 
 
-def _results(files: list[Path], workers: int):
-    if workers <= 1:
-        yield from map(_extract_or_none, files)
-        return
-    import multiprocessing
-
-    with multiprocessing.Pool(workers) as pool:
-        yield from pool.imap(_extract_or_none, files, chunksize=4)
-
-
 def build_dataset(limit: int | None = None, workers: int = 2, cache_dir: Path | str | None = None,
                   progress: bool = True, force: bool = False) -> Path:
     """Extract the passages of the first ``limit`` files (all when None) into the cache; return its path.
@@ -206,7 +197,7 @@ def build_dataset(limit: int | None = None, workers: int = 2, cache_dir: Path | 
     if path.exists() and not force:
         return path
     files = select_files(limit)
-    results = _results(files, workers)
+    results = parallel_map(_extract_or_none, files, workers)
     if progress:
         from rich.console import Console
         from rich.progress import track
@@ -218,7 +209,7 @@ def build_dataset(limit: int | None = None, workers: int = 2, cache_dir: Path | 
     count = 0
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as gz:  # mtime 0: the same build, the same bytes
-        for file, passages in zip(files, results):
+        for file, passages in zip(files, results, strict=True):  # strict: the workers finish, and the pool closes
             if passages is None:
                 failed.append(file.name)
                 continue

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +29,7 @@ from counterpoint.critic.examples import SKELETON_SPECIES, generated, negatives_
     skeleton
 from counterpoint.critic.features import batches, FEATURE_NAMES, Texture, baseline, count_matrix, extract
 from counterpoint.critic.model import CriticModel
+from counterpoint.critic.parallel import parallel_map
 from counterpoint.model.exercise import Exercise
 
 CANDIDATES: dict[str, dict] = {
@@ -89,15 +89,14 @@ def make_split(passages, max_real: int, n_generated: int, seed: int, workers: in
     windows = windows[:max_real]
     out = Split(masses={p.mass for p in passages})
     jobs = [(ex, n_generated, seed + i) for i, ex in enumerate(windows)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for k, results in enumerate(pool.map(_negatives_job, jobs, chunksize=8)):
-            for real, gen, pert in results:
-                if gen:  # keep a real example only where the generator could write against its cantus firmus
-                    out.real.append(real)
-                    out.generated.append(gen)
-                    out.perturbed.append(pert)
-            if progress:
-                progress(label, k + 1, len(jobs))
+    for k, results in enumerate(parallel_map(_negatives_job, jobs, workers, chunksize=8)):
+        for real, gen, pert in results:
+            if gen:  # keep a real example only where the generator could write against its cantus firmus
+                out.real.append(real)
+                out.generated.append(gen)
+                out.perturbed.append(pert)
+        if progress:
+            progress(label, k + 1, len(jobs))
     return out
 
 
