@@ -55,6 +55,9 @@ def check(exercise, rules: str | Path | Rulebook = "fux", *, species: int | None
         reports = check_all(exercise, book, species=species, cf_voice=cf_voice, mode=mode)
         if len(reports) == 1:
             return reports[0]
+        if reports and hasattr(reports[0].exercise, "voices"):
+            raise InputError(f"{Path(exercise).name} holds {len(reports)} exercises ({reports[0].where}, ...); "
+                             "check_all gives a report for each.")
     ex = as_exercise(exercise, species=species, cf_voice=cf_voice, mode=mode)
     report = check_exercise(ex, book)
     if isinstance(exercise, (str, Path)):
@@ -73,14 +76,24 @@ def check_all(exercise, rules: str | Path | Rulebook = "fux", *, species: int | 
         return [check_texture(exercise, load_rulebook(rules))]
     if not isinstance(exercise, (str, Path)):
         return [check(exercise, rules, species=species, cf_voice=cf_voice, mode=mode)]
-    from counterpoint.io.m21 import exercises_from_score, parse_file
+    from counterpoint.io.m21 import exercises_from_score, parse_file, score_sections
 
     book = load_rulebook(rules)
     score = parse_file(exercise)
-    if is_texture(score, cf_voice):
-        report = check_texture(_texture(score, cf_voice, species, mode, Path(exercise).stem), book)
-        report.path = str(exercise)
-        return [report]
+    if is_texture(score, cf_voice):  # one texture, or several one after another (an answer key)
+        reports = []
+        for where, sub in score_sections(score):
+            try:
+                tex = _texture(sub, cf_voice, species, mode, Path(exercise).stem)
+            except InputError as exc:
+                if errors is None or not where:
+                    raise InputError(f"{where}: {exc}" if where else str(exc)) from None
+                errors.append((where, exc))
+                continue
+            report = check_texture(tex, book)
+            report.path, report.where = str(exercise), where
+            reports.append(report)
+        return reports
     if cf_voice is not None and str(cf_voice).strip().isdigit():
         cf_voice = {"1": "upper", "2": "lower"}.get(str(cf_voice).strip(), cf_voice)
     given = {k: v for k, v in {"species": species, "cf_voice": cf_voice, "mode": mode}.items() if v is not None}

@@ -29,7 +29,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from counterpoint.errors import InputError, NoSolutionError
-from counterpoint.model.exercise import SPECIES_NAMES, TICKS_PER_QUARTER, edge
+from counterpoint.model.exercise import TICKS_PER_QUARTER, edge
 from counterpoint.scorefile import parse_file, pitch_to_m21 as _m21_pitch, register_clef
 from counterpoint.worksheet import Task, read_worksheet
 
@@ -53,10 +53,14 @@ class Filled:
 
     def to_dict(self) -> dict:
         t = self.task
-        return {"exercise": t.index, "bars": list(t.bar_numbers), "staves": list(t.names), "species": t.species,
-                "position": t.position, "mode": t.cantus.mode.label, "label": t.label,
-                "cantus_firmus": [p.name for p in t.cantus.cf_pitches], "timed_out": self.timed_out,
-                "solutions": [s.to_dict() for s in self.solutions]}
+        out = {"exercise": t.index, "bars": list(t.bar_numbers), "staves": list(t.names), "species": t.species,
+               "position": t.position, "mode": t.cantus.mode.label, "label": t.label,
+               "cantus_firmus": [p.name for p in t.cantus.cf_pitches], "timed_out": self.timed_out,
+               "solutions": [s.to_dict() for s in self.solutions]}
+        if t.is_texture:
+            out.update(species=list(t.voice_species), labels=list(t.voice_labels), cf_voice=t.cf_voice,
+                       voices=len(t.staves))
+        return out
 
 
 def fill(worksheet, out=None, species: int | None = None, answer_key: bool = False, n: int = 3, rules="fux",
@@ -95,11 +99,17 @@ def fill(worksheet, out=None, species: int | None = None, answer_key: bool = Fal
     done = []
     for task in tasks:
         try:
-            found = generate(task.cantus, task.species, task.position, rules=book, n=n, seed=seed,
-                             time_limit=time_limit, critic=critic)
+            if task.is_texture:  # every empty staff written together against the cantus firmus
+                found = generate(task.cantus, task.voice_species, rules=book, n=n, seed=seed, time_limit=time_limit,
+                                 critic=critic, cf_voice=task.cf_voice)
+                timed_out = found.stats.get("timed_out", False)
+            else:
+                found = generate(task.cantus, task.species, task.position, rules=book, n=n, seed=seed,
+                                 time_limit=time_limit, critic=critic)
+                timed_out = found.stats.timed_out
         except (NoSolutionError, InputError) as exc:
             raise type(exc)(f"{task.where}: {exc}") from None
-        done.append(Filled(task, list(found), found.stats.timed_out))
+        done.append(Filled(task, list(found), timed_out))
     if out_path is not None:
         from counterpoint.files.safe import safe_output
 
@@ -152,20 +162,33 @@ def filled_score(score, done: list[Filled], k: int = 0, labels: bool = False):
     parts = list(result.parts)
     for f in done:
         t = f.task
-        cp_part, cf_part = parts[t.cp_part], parts[t.cf_part]
-        measures = _pad(cp_part, cf_part)
         sol = f.solutions[k] if k < len(f.solutions) else None
-        _put_line(measures, t, sol.exercise.cp if sol is not None else ())
-        if labels:
-            head = f"Exercise {t.index} ({SPECIES_NAMES[t.species]} {t.position})"
-            text = (f"{head} - Solution {k + 1} (penalty {sol.penalty:g})" if sol is not None
-                    else f"{head} - Solution {k + 1}: no further solution was found within the time limit")
-            measures[t.first].insert(0, expressions.TextExpression(text))
+        for i, (staff, notes) in enumerate(_lines(t, sol)):
+            measures = _pad(parts[staff], parts[t.cf_part])
+            _put_line(measures, t, notes)
+            if labels and i == 0:
+                head = f"Exercise {t.index} ({t.summary})"
+                text = (f"{head} - Solution {k + 1} (penalty {sol.penalty:g})" if sol is not None
+                        else f"{head} - Solution {k + 1}: no further solution was found within the time limit")
+                measures[t.first].insert(0, expressions.TextExpression(text))
     for f in done:
         sol = f.solutions[k] if k < len(f.solutions) else None
         if sol is not None:
-            _set_clef(list(parts[f.task.cp_part].getElementsByClass(stream.Measure)), f.task, sol.exercise.cp_pitches)
+            for staff, notes in _lines(f.task, sol):
+                _set_clef(list(parts[staff].getElementsByClass(stream.Measure)), f.task,
+                          [n.pitch for n in notes if n.pitch is not None])
     return result
+
+
+def _lines(task: Task, sol) -> list[tuple[int, tuple]]:
+    """(staff, notes) for every empty staff of the exercise, top first; no notes when ``sol`` is None."""
+    staves = task.cp_parts or (task.cp_part,)
+    if sol is None:
+        return [(staff, ()) for staff in staves]
+    if not task.is_texture:
+        return [(task.cp_part, sol.exercise.cp)]
+    voices = sol.texture.voices  # top first, as the staves are
+    return [(staff, voices[i].notes) for i, staff in enumerate(task.staves) if staff != task.cf_part]
 
 
 def _set_clef(measures: list, task: Task, pitches) -> None:

@@ -8,12 +8,17 @@ How a worksheet is laid out
   (Fux's own worksheets, where the cantus firmus is sometimes the upper, sometimes the lower voice).
 * **Several staff pairs.** Each empty staff is paired with the nearest cantus-firmus staff. When two are
   equally near (``CF1, empty1, CF2, empty2``), the one no other empty staff is paired with wins, then
-  the one above. One cantus firmus may serve two empty staves (``empty, CF, empty``: above and below).
-  A cantus-firmus staff no empty staff is paired with is left alone.
+  the one above. A cantus-firmus staff no empty staff is paired with is left alone.
+* **Three voices or more.** When several empty staves are paired with one cantus firmus (``empty, CF,
+  empty``, or ``empty, empty, empty, CF``), they make one exercise of three voices or more: the empty
+  staves are written together against the cantus firmus, every pair of voices under the rules, as Fux's
+  three- and four-voice exercises are. Each empty staff may carry its own species label; one without
+  a label takes the exercise's label (the cantus firmus staff's texts, then any staff's, then the title).
 * **Several exercises on one staff pair.** Along a cantus-firmus staff, an exercise ends at a double or
   final barline, or at a bar of rests; the next exercise starts at the next bar with a note. Each bar of
   an exercise holds one cantus-firmus note.
-* **Position.** The counterpoint goes above the cantus firmus when its empty staff is above, below when below.
+* **Position.** The counterpoint goes above the cantus firmus when its empty staff is above, below when
+  below; in an exercise of three voices or more, the voices keep the staves' order, top first.
 * **Species.** Given by the caller, or read from a label. The label is looked for, nearest first, in the
   text expressions of the pair's two staves from the end of the previous exercise on that pair to the end
   of this one, then in the empty and the cantus-firmus staff's names, then in text expressions of any
@@ -30,6 +35,7 @@ from fractions import Fraction
 from counterpoint.errors import InputError
 from counterpoint.model.build import assemble
 from counterpoint.model.exercise import TICKS_PER_QUARTER, Exercise, Note
+from counterpoint.model.texture import MAX_VOICES
 from counterpoint.scorefile import pitch_from_m21 as _pitch
 
 SEPARATING_BARLINES = {"double", "final", "heavy", "heavy-heavy", "heavy-light", "light-light", "light-heavy"}
@@ -72,7 +78,36 @@ class Task:
     position: str  # "above" or "below"
     label: str = ""  # the text the species was read from ("" when it was given)
     bar_numbers: tuple[int, int] = (0, 0)  # the first and last bar as numbered in the score
-    names: tuple[str, str] = ("", "")  # the cantus-firmus and empty staff's names
+    names: tuple[str, ...] = ("", "")  # the cantus-firmus and empty staff's names (then further empty staves')
+    # three voices or more: every empty staff of the exercise, top first, and each one's species and label
+    cp_parts: tuple[int, ...] = ()
+    voice_species: tuple[int, ...] = ()
+    voice_labels: tuple[str, ...] = ()
+
+    @property
+    def is_texture(self) -> bool:
+        return len(self.cp_parts) > 1
+
+    @property
+    def staves(self) -> tuple[int, ...]:
+        """Every staff of the exercise, top first: the cantus firmus's and the empty ones."""
+        return tuple(sorted((self.cf_part, *(self.cp_parts or (self.cp_part,)))))
+
+    @property
+    def cf_voice(self) -> int:
+        """The cantus firmus's voice, counted from 1 at the top."""
+        return self.staves.index(self.cf_part) + 1
+
+    @property
+    def summary(self) -> str:
+        """'second species above', or 'three voices: first species, third species, cantus firmus in voice 3'."""
+        from counterpoint.model.exercise import SPECIES_NAMES
+
+        if not self.is_texture:
+            return f"{SPECIES_NAMES[self.species]} {self.position}"
+        count = {3: "three", 4: "four", 5: "five", 6: "six"}[len(self.staves)]
+        return (f"{count} voices: {', '.join(SPECIES_NAMES[s] for s in self.voice_species)}, "
+                f"cantus firmus in voice {self.cf_voice}")
 
     @property
     def where(self) -> str:
@@ -112,23 +147,53 @@ def read_worksheet(score, species: int | None = None, title: str = "") -> list[T
     found = []
     for cf in (p for p in parts if p.has_notes):
         for first, stop in runs[cf.index]:
-            for cp, paired in _pair(parts, first, stop):
-                if paired is not cf:
-                    continue
-                task = Task(0, cf.index, cp.index, first, stop, _cantus(cf, first, stop, title), species or 0,
-                            "above" if cp.index < cf.index else "below",
-                            bar_numbers=(_number(cf.measures, first), _number(cf.measures, stop - 1)),
-                            names=(cf.name, cp.name))
-                prev_stop = max((b for i in (cf.index, cp.index) for _, b in runs.get(i, ()) if b <= first), default=0)
-                found.append((task, prev_stop, cf, cp))
+            empties = [cp for cp, paired in _pair(parts, first, stop) if paired is cf]
+            if not empties:
+                continue
+            empties.sort(key=lambda p: p.index)
+            if len(empties) + 1 > MAX_VOICES:
+                raise InputError(f"bars {_number(cf.measures, first)}-{_number(cf.measures, stop - 1)} have "
+                                 f"{len(empties)} empty staves beside one cantus firmus; this tool writes at most "
+                                 f"{MAX_VOICES} voices.")
+            cp = empties[0]
+            task = Task(0, cf.index, cp.index, first, stop, _cantus(cf, first, stop, title), species or 0,
+                        "above" if cp.index < cf.index else "below",
+                        bar_numbers=(_number(cf.measures, first), _number(cf.measures, stop - 1)),
+                        names=(cf.name, *(e.name for e in empties)))
+            if len(empties) > 1:
+                task.cp_parts = tuple(e.index for e in empties)
+                task.position = "with"
+            prev_stop = max((b for i in (cf.index, *task.cp_parts, cp.index) for _, b in runs.get(i, ()) if b <= first),
+                            default=0)
+            found.append((task, prev_stop, cf, empties))
     if not found:
         raise InputError("the worksheet has no empty staff to fill; leave the counterpoint's staff empty "
                          "(whole-bar rests or no notes) beside each cantus firmus.")
     found.sort(key=lambda it: (it[0].first, min(it[0].cf_part, it[0].cp_part), it[0].cp_part))
-    for i, (task, prev_stop, cf, cp) in enumerate(found, 1):
+    for i, (task, prev_stop, cf, empties) in enumerate(found, 1):
         task.index = i
-        if species is None:
-            task.species, task.label = _label(task, prev_stop, parts, cf, cp, score_texts)
+        if task.is_texture:
+            if species is None:
+                labelled = [_label(task, prev_stop, parts, cf, e, score_texts, own_only=True) for e in empties]
+                if not all(labelled):
+                    try:
+                        shared = _label(task, prev_stop, parts, cf, None, score_texts)
+                    except InputError:
+                        if not any(labelled):
+                            raise
+                        bare = ", ".join(e.name for e, lab in zip(empties, labelled) if not lab)
+                        raise InputError(f"{task.where}: the staff {bare} has no species label, and the exercise "
+                                         "none for it; label it like 'Species 2' or give --species.") from None
+                    labelled = [lab or shared for lab in labelled]
+                task.voice_species = tuple(sp for sp, _ in labelled)
+                task.voice_labels = tuple(text for _, text in labelled)
+                task.label = "; ".join(dict.fromkeys(task.voice_labels))
+            else:
+                task.voice_species = (species,) * len(empties)
+                task.voice_labels = ("",) * len(empties)
+            task.species = task.voice_species[0]
+        elif species is None:
+            task.species, task.label = _label(task, prev_stop, parts, cf, empties[0], score_texts)
     return [task for task, *_ in found]
 
 
@@ -227,17 +292,31 @@ def _score_texts(score) -> list[str]:
     return texts
 
 
-def _label(task: Task, prev_stop: int, parts: list[_Part], cf: _Part, cp: _Part, score_texts: list[str]):
-    """(species, label) for a task, or InputError when no label names one."""
-    own = [(i, t) for p in (cp, cf) for i, t in p.texts if prev_stop <= i < task.stop]
+def _label(task: Task, prev_stop: int, parts: list[_Part], cf: _Part, cp: _Part | None, score_texts: list[str],
+           own_only: bool = False):
+    """(species, label) for a task, or InputError when no label names one.
+
+    With ``own_only``, only the empty staff ``cp``'s own texts and name are read, and None is returned
+    when they name no species (a voice of a texture that takes the exercise's label). With ``cp`` None,
+    the cantus firmus's texts and name, then every staff's texts and the score's.
+    """
+    mine = (cp,) if own_only else tuple(p for p in (cp, cf) if p is not None)
+    own = [(i, t) for p in mine for i, t in p.texts if prev_stop <= i < task.stop]
     own.sort(key=lambda it: (it[0] > task.first, abs(it[0] - task.first)))  # nearest at or before the start first
-    names = [cp.name, cf.name]
-    others = [t for p in parts if p not in (cp, cf) for i, t in p.texts if task.first <= i < task.stop]
-    candidates = [t for _, t in own] + names + others + score_texts
+    names = [p.name for p in mine]
+    if own_only:
+        candidates = [t for _, t in own] + names
+    else:
+        staves = set(task.staves)
+        others = [t for p in parts if p not in mine and not (cp is None and p.index in staves)
+                  for i, t in p.texts if task.first <= i < task.stop]
+        candidates = [t for _, t in own] + names + others + score_texts
     for text in candidates:
         sp = species_from_text(text)
         if sp:
             return sp, text
+    if own_only:
+        return None
     unknown = next((t for t in candidates if _MENTION.search(t)), None)
     if unknown:
         raise InputError(f"{task.where}: the label '{unknown}' names no species from 1 to 5; "

@@ -124,13 +124,46 @@ def test_staff_pairs_are_paired_with_their_nearest_cantus_firmus(tmp_path):
     assert [p.name for p in tasks[1].cantus.cf_pitches] == PHRYGIAN
 
 
-def test_one_cantus_firmus_between_two_empty_staves_gives_two_exercises(tmp_path):
-    path = worksheet(tmp_path / "sandwich.musicxml", staff("Upper", rests(11)), staff("CF", DORIAN),
+def test_one_cantus_firmus_between_two_empty_staves_is_one_three_voice_exercise(tmp_path):
+    path = worksheet(tmp_path / "sandwich.musicxml", staff("Upper", rests(11), {0: "Species 2"}), staff("CF", DORIAN),
                      staff("Lower", rests(11), treble=False), title="First species")
     from counterpoint.io.m21 import parse_file
 
-    tasks = read_worksheet(parse_file(path))
-    assert [(t.cf_part, t.cp_part, t.position, t.species) for t in tasks] == [(1, 0, "above", 1), (1, 2, "below", 1)]
+    [task] = read_worksheet(parse_file(path))
+    assert task.is_texture and task.staves == (0, 1, 2) and task.cf_voice == 2
+    # the upper staff's own label, the lower staff the exercise's (the title)
+    assert task.voice_species == (2, 1) and task.voice_labels == ("Species 2", "First species")
+    assert task.summary == "three voices: second species, first species, cantus firmus in voice 2"
+    assert [t.voice_species for t in read_worksheet(parse_file(path), species=3)] == [(3, 3)]
+
+
+def test_a_texture_voice_without_any_label_is_named(tmp_path):
+    path = worksheet(tmp_path / "half.musicxml", staff("Upper", rests(11), {0: "Species 2"}), staff("CF", DORIAN),
+                     staff("Lower", rests(11), treble=False))
+    from counterpoint.io.m21 import parse_file
+
+    with pytest.raises(InputError, match="the staff Lower has no species label"):
+        read_worksheet(parse_file(path))
+
+
+def test_three_empty_staves_over_a_bass_cantus_firmus_are_filled_as_four_voices(tmp_path):
+    src = worksheet(tmp_path / "four.musicxml", staff("Soprano", rests(11)), staff("Alto", rests(11)),
+                    staff("Tenor", rests(11), treble=False),
+                    staff("Bass", [p.replace("4", "3") for p in DORIAN], treble=False),
+                    title="First species")
+    before, cf_before = digest(src), staff_notes(src, 3)
+    out = tmp_path / "filled.musicxml"
+    [f] = fill(src, out=out, n=1, seed=1, time_limit=20)
+    assert digest(src) == before and staff_notes(out, 3) == cf_before
+    assert f.task.cf_voice == 4 and f.task.voice_species == (1, 1, 1)
+    written_voices = [[n for n in staff_notes(out, i) if n[0] != "r"] for i in range(3)]
+    assert [len(v) for v in written_voices] == [11, 11, 11]
+    assert [[counterpoint.Pitch.parse(n[0]) for n in v] for v in written_voices] == [
+        [n.pitch for n in f.best.texture.voices[i].notes] for i in range(3)]  # each staff holds its voice
+    report = counterpoint.check(out, cf_voice=4)
+    assert report.errors == [], [str(v) for v in report.errors]
+    voices = report.to_dict()["exercise"]["voices"]
+    assert [v["species"] for v in voices] == [1, 1, 1, 0] and voices[3]["cantus_firmus"]
 
 
 def test_a_species_flag_overrides_the_labels(tmp_path):
@@ -423,3 +456,19 @@ def test_fux_own_exercises_file_gives_its_blank_exercises():
     assert [(t.bar_numbers, t.position, t.species) for t in tasks[:3]] == [
         ((1, 11), "above", 1), ((12, 22), "below", 1), ((23, 32), "above", 1)]
     assert {t.species for t in tasks} == {1, 2, 3, 4, 5}
+
+
+def test_a_three_voice_answer_key_is_checked_copy_by_copy(tmp_path):
+    src = worksheet(tmp_path / "three.musicxml", staff("Alto", rests(11), {0: "Species 2"}), staff("CF", DORIAN),
+                    staff("Bass", rests(11), treble=False), title="First species")
+    key = tmp_path / "key.musicxml"
+    [f] = fill(src, out=key, answer_key=True, n=2, seed=2, time_limit=10)
+    assert f.task.voice_species == (2, 1) and len(f.solutions) == 2
+    reports = counterpoint.check_all(key, cf_voice=2)
+    assert [r.where for r in reports] == ["bars 1–11", "bars 12–22"]
+    assert all(r.errors == [] for r in reports)
+    # each copy holds its own solution, the best first
+    for r, sol in zip(reports, f.solutions):
+        assert [v.notes for v in r.exercise.voices] == [v.notes for v in sol.texture.voices]
+    with pytest.raises(InputError, match="holds 2 exercises"):
+        counterpoint.check(key, cf_voice=2)

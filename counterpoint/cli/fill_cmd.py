@@ -11,7 +11,9 @@ from counterpoint.errors import InputError
 DESCRIPTION = """\
 A worksheet is a score with a cantus-firmus staff and an empty staff (whole-bar rests or no notes).
 Each empty staff is paired with the nearest cantus-firmus staff; the counterpoint goes above the
-cantus firmus when the empty staff is above it, below when below. Several staff pairs, and several
+cantus firmus when the empty staff is above it, below when below. Several empty staves beside one
+cantus firmus (empty, CF, empty) make one exercise of three voices or more, written together, each
+staff in the species of its own label. Several staff pairs, and several
 exercises along one pair (ended by a double or final barline, or by a bar of rests in the cantus
 firmus), are all filled. The species comes from --species, or from a label: a text above the staff,
 the staff's name or the title ("Species 2", "2nd species", "second species").
@@ -73,18 +75,24 @@ def run(args) -> int:
 
 
 def _text(done, args, n: int, elapsed: float) -> str:
-    from counterpoint.model.exercise import SPECIES_NAMES
-
     lines = []
     for f in done:
         t = f.task
         source = f"from '{t.label}'" if t.label else "from --species"
-        lines.append(f"{t.where}: {SPECIES_NAMES[t.species]} {t.position} the cantus firmus ({t.names[0]} / "
-                     f"{t.names[1]}), {t.cantus.mode.label}, species {source}")
-        width = max(len(s.notes) for s in f.solutions)
+        if t.is_texture:
+            lines.append(f"{t.where}: {t.summary} ({' / '.join(t.names)}), {t.cantus.mode.label}, species {source}")
+        else:
+            lines.append(f"{t.where}: {t.summary} the cantus firmus ({t.names[0]} / {t.names[1]}), "
+                         f"{t.cantus.mode.label}, species {source}")
         for k, s in enumerate(f.solutions, 1):
             why = s.penalty_summary() or "no preference broken"
-            lines.append(f"  #{k:<2} {s.notes:<{width}}  penalty {s.penalty:g}  ({why})")
+            if t.is_texture:
+                lines.append(f"  #{k:<2} penalty {s.penalty:g}  ({why})")
+                width = max(len(name) for name, _ in s.voices)
+                lines += [f"      {name:<{width}}  {notes}" for name, notes in s.voices]
+            else:
+                width = max(len(x.notes) for x in f.solutions)
+                lines.append(f"  #{k:<2} {s.notes:<{width}}  penalty {s.penalty:g}  ({why})")
         if len(f.solutions) < n:
             reason = "the time limit ran out" if f.timed_out else "no more different enough lines were found"
             lines.append(f"  only {len(f.solutions)} of {n} asked for: {reason}.")

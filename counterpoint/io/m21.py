@@ -45,16 +45,20 @@ def load_exercises(path: str | Path, errors: list | None = None, **overrides) ->
     return exercises_from_score(score, errors, **overrides)
 
 
-def exercises_from_score(score, errors: list | None = None, **overrides) -> list[tuple[str, Exercise]]:
+def score_sections(score) -> list[tuple[str, object]]:
+    """("bars 12–22", sub-score) for each exercise of a score that holds several one after another (ended by
+    a double or final barline, or by a bar where every staff rests); [("", score)] for a single one."""
     from music21 import stream
 
     sections = _sections(score) if isinstance(score, stream.Score) else []
     if len(sections) <= 1:
-        pieces = [("", score)]
-    else:
-        pieces = [(f"bars {a}–{b}", _section_score(score, first, stop)) for first, stop, (a, b) in sections]
+        return [("", score)]
+    return [(f"bars {a}–{b}", _section_score(score, first, stop)) for first, stop, (a, b) in sections]
+
+
+def exercises_from_score(score, errors: list | None = None, **overrides) -> list[tuple[str, Exercise]]:
     out = []
-    for where, sub in pieces:
+    for where, sub in score_sections(score):
         for staves, pair in _staff_pairs(sub):
             label = ", ".join(t for t in (where, staves) if t)
             try:

@@ -85,3 +85,27 @@ def test_refuses_to_overwrite(tmp_path, capsys):
     assert out.read_text() == "an older answer" and digest(src) == before
     assert main(["fill", str(src), "-o", str(out), "--force", *FAST]) == 0
     assert out.read_text() != "an older answer" and digest(src) == before
+
+
+def test_a_three_voice_worksheet_is_filled_and_its_answer_key_checks_clean(tmp_path, capsys):
+    src = worksheet(tmp_path / "three.musicxml", staff("Alto", rests(11), {0: "Species 3"}), staff("CF", DORIAN),
+                    staff("Bass", rests(11), {0: "Species 1"}, treble=False))
+    out = tmp_path / "filled.musicxml"
+    assert main(["fill", str(src), "-o", str(out), "--time-limit", "10", "--seed", "1"]) == 0
+    text = capsys.readouterr().out
+    assert ("exercise 1 (bars 1-11): three voices: third species, first species, cantus firmus in voice 2 "
+            "(CF / Alto / Bass)") in text
+    assert main(["check", "--cf-voice", "2", "--format", "json", str(out)]) == 0
+    [report] = json.loads(capsys.readouterr().out)["reports"]
+    assert [v["species"] for v in report["exercise"]["voices"]] == [3, 0, 1]
+
+    key = tmp_path / "key.musicxml"
+    assert main(["fill", str(src), "-o", str(key), "--answer-key", "-n", "2", "--format", "json",
+                 "--time-limit", "10", "--seed", "1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    [e] = data["exercises"]
+    assert (e["voices"], e["species"], e["cf_voice"], len(e["solutions"])) == (3, [3, 1], 2, 2)
+    assert main(["check", "--cf-voice", "2", "--format", "json", str(key)]) == 0
+    reports = json.loads(capsys.readouterr().out)["reports"]
+    assert [r["where"] for r in reports] == ["bars 1–11", "bars 12–22"]
+    assert all(r["summary"]["errors"] == 0 for r in reports)
