@@ -10,6 +10,11 @@ once and records the time to the first texture that passes check_texture (``stat
 search start to the first accepted texture) and the wall time to the ranked top 10 (the whole call:
 model building, search, the full check of every texture and the ranking). It checks every returned
 texture once more with check_texture (zero errors) and prints a markdown table: solved, medians, maxima.
+
+A second table compares the idioms of the free voices (counterpoint.analysis.idiom_stats, each voice
+against the cantus firmus) of the best texture with those of Fux's own voices in the same figures, per
+species: the generated mean, Fux's mean and standard deviation, and a tick where the generated mean lies
+within half a standard deviation of Fux's.
 """
 
 from __future__ import annotations
@@ -54,7 +59,15 @@ def run(job: dict) -> dict:
     book = load_rulebook("fux")
     bad = sum(1 for s in found if not check_texture(s.texture, book).ok)
     return {**job, "solved": True, "first": found.stats["first_seconds"], "top": top, "count": len(found),
-            "bad": bad, "best": found[0].penalty, "timed_out": found.stats["timed_out"]}
+            "bad": bad, "best": found[0].penalty, "timed_out": found.stats["timed_out"],
+            "idioms": voice_idioms(found[0].texture)}
+
+
+def voice_idioms(tex) -> list[tuple[int, dict]]:
+    """(species, idiom statistics) of every free voice of a texture, each against the cantus firmus."""
+    from counterpoint.analysis import idiom_stats
+
+    return [(v.species, idiom_stats(tex.pair(i, tex.cf_voice))) for i, v in enumerate(tex.voices) if i != tex.cf_voice]
 
 
 def table(results: list[dict]) -> str:
@@ -99,6 +112,19 @@ def main() -> None:
     by_species: dict[tuple, list] = {}
     for r in results:
         by_species.setdefault((r["voices"], r["species"], r["cf_voice"]), []).append(r)
+    from counterpoint.analysis import idiom_table
+    from tests.support import load_fux_voices
+
+    generated: dict[int, list[dict]] = {}
+    fux: dict[int, list[dict]] = {}
+    for r in results:
+        for sp, stats in r.get("idioms", ()):
+            generated.setdefault(sp, []).append(stats)
+        for sp, stats in voice_idioms(load_fux_voices(r["figure"])):
+            fux.setdefault(sp, []).append(stats)
+    print("\nIdioms of the free voices, best texture vs Fux's voices in the same figures (per species; "
+          "✓ within half Fux's sd):\n")
+    print("\n".join(idiom_table({sp: generated[sp] for sp in sorted(generated) if sp in fux}, fux)))
     if unsolved:
         print("\nnot solved:\n")
         for r in unsolved:

@@ -63,21 +63,69 @@ PATTERNS: dict[int, dict[str, list[tuple[BarPattern, float]]]] = {
 }
 
 
-def sample_rhythm(species: int, n_bars: int, rng: random.Random, temperature: float = 1.0) -> tuple[BarPattern, ...]:
+Table = dict[str, list[tuple[BarPattern, float]]]
+
+
+def licensed_patterns(species: int, opts) -> Table:
+    """The species' patterns with those a rulebook's S101 options license added (rarely drawn): ``opts`` is
+    an S101 options object (:class:`counterpoint.catalogue.rhythm.RhythmOptions`), None for none.
+
+    Fux relaxes the species' rhythms in three and four voices, and ``fux.toml`` names each licence in its
+    ``[texture.options.S101]`` table: a whole note in the penultimate bar of second and third species, a
+    half tied into it in second species (the cadence syncopation), two halves in a first-species bar, a
+    dotted half in fifth species, a whole bar's rest before a syncopated entry, and in third species a
+    quarter rest before the first note. Places: "first", "inner", "antepenultimate" (the bar before the
+    penultimate one: inner patterns and these), "penultimate"; "late" holds a whole-bar rest after which
+    the line opens as in its first bar.
+    """
+    table: Table = {k: list(v) for k, v in PATTERNS[species].items()}
+    if opts is None:
+        return table
+
+    def add(place: str, text: str, weight: float) -> None:
+        table.setdefault(place, []).append((WHOLE_BAR if text == "n16" else _p(text), weight))
+
+    if species == 3 and getattr(opts, "quarter_rest_opening", False):
+        add("first", "r4 n4 n4 n4", 0.1)
+    if species in (2, 3) and opts.penultimate_whole:
+        add("penultimate", "n16", 0.25)
+    if species == 2 and opts.penultimate_tie:
+        add("antepenultimate", "n8 n8~", 0.5)
+        add("penultimate", "t8 n8", 0.5)
+    if species == 1 and opts.halves_in_first:
+        add("inner", "n8 n8", 0.005)
+    if species == 5 and opts.dotted_half:
+        add("inner", "n12 n4", 0.5)
+    if species in (4, 5) and opts.late_entry_bars >= 1:
+        table["late"] = [(BarPattern((16,), rest_first=True), 0.05)]
+    return table
+
+
+def sample_rhythm(species: int, n_bars: int, rng: random.Random, temperature: float = 1.0,
+                  table: Table | None = None) -> tuple[BarPattern, ...]:
     """One rhythm for a whole line: a pattern per bar whose ties fit together.
 
     ``temperature`` above 1 flattens Fux's weights, so that rarer patterns (a broken syncopation chain,
-    say) come up more often: the search raises it when the usual rhythms lead nowhere.
+    say) come up more often: the search raises it when the usual rhythms lead nowhere. ``table`` replaces
+    the species' own patterns (see :func:`licensed_patterns`).
     """
-    table = PATTERNS[species]
+    table = PATTERNS[species] if table is None else table
+    late = table.get("late", [])
     for _ in range(200):
         bars: list[BarPattern] = []
-        for b in range(n_bars - 1):
-            place = "first" if b == 0 else "penultimate" if b == n_bars - 2 else "inner"
-            options = [(p, w) for p, w in table[place] if p.tied_in == (bars[-1].tie_out if bars else False)]
+        opening = 0  # the bar that opens the line: 1 after a late entry's whole-bar rest
+        if late and n_bars >= 5:
+            weight = sum(w for _, w in late)
+            if rng.random() < weight / (1 + weight):
+                bars.append(late[0][0])
+                opening = 1
+        for b in range(opening, n_bars - 1):
+            place = "first" if b == opening else "penultimate" if b == n_bars - 2 else "inner"
+            pool = table[place] + (table.get("antepenultimate", []) if b == n_bars - 3 and place == "inner" else [])
+            options = [(p, w) for p, w in pool if p.tied_in == (bars[-1].tie_out if bars else False)]
             if place != "penultimate" and b == n_bars - 3:
-                need = table["penultimate"][0][0].tied_in
-                options = [(p, w) for p, w in options if p.tie_out == need]
+                ties = {p.tied_in for p, _ in table["penultimate"]}
+                options = [(p, w) for p, w in options if p.tie_out in ties]
             if not options:
                 break
             weights = [w ** (1.0 / temperature) for _, w in options]

@@ -39,7 +39,7 @@ from counterpoint.catalogue.texture_engine import FLORID_PAIR, check_texture, pa
 from counterpoint.errors import InputError, NoSolutionError
 from counterpoint.generator.domain import VOICES, candidates, contour_domains
 from counterpoint.generator.model import PENDING, PitchModel, SearchTimeout, _broken, _CadenceFirst, _Undecided
-from counterpoint.generator.rhythm import rhythm_notes, sample_rhythm
+from counterpoint.generator.rhythm import licensed_patterns, rhythm_notes, sample_rhythm
 from counterpoint.model.exercise import SPECIES_NAMES, Exercise, Note
 from counterpoint.model.mode import Mode
 from counterpoint.model.notation import format_notes
@@ -53,9 +53,10 @@ MIN_TIME_LIMIT = 0.05
 STEP = 4  # diatonic steps between neighbouring voices' ranges (a fifth)
 SHARE = 20_000  # constraint calls one voice's restart may spend before it gives way to a new contour
 # The T rules a texture of fewer voices can demand wrongly (a cadence's leading tone that a voice not yet
-# written may bring): applied to the last voice only. The others are applied, on the voices written so far,
-# to every voice.
+# written may bring): applied to the last voice only. The others are applied, on the voices written so far
+# (with a stand-in for an unwritten bass: _Generator.subtexture), to every voice.
 LAST_ONLY = frozenset({"T105"})
+SUPPORT = Pitch.parse("C1")  # the pitch of the stand-in for an unwritten lower voice (below every voice's range)
 
 
 @dataclass
@@ -134,24 +135,53 @@ def _validate(species, cf_voice, n, seed, time_limit, mode) -> tuple[int, ...]:
     return species
 
 
-def voice_ranges(cf_pitches: list[Pitch], n_voices: int, cf_voice: int) -> list[tuple[int, int]]:
-    """Diatonic (low, high) of each voice, top first, stacked a fifth apart around the cantus firmus's register
-    (the voice next to it spans as a two-voice counterpoint would), within C2-C6. ``cf_voice`` from 0."""
-    lo, hi = min(p.diatonic for p in cf_pitches), max(p.diatonic for p in cf_pitches)
+def _clamp(low: int, high: int) -> tuple[int, int]:
     floor, ceiling = (Pitch.parse(v).diatonic for v in VOICES)
+    low, high = max(floor, low), min(ceiling, high)
+    if high - low < 5:  # squeezed against the edge of the voices: keep at least a sixth
+        low, high = (low, low + 5) if low == floor else (high - 5, high)
+    return low, high
+
+
+def voice_ranges(cf_pitches: list[Pitch], n_voices: int, cf_voice: int) -> list[tuple[int, int]]:
+    """Diatonic (low, high) of each voice's search space, top first, around the cantus firmus's compass
+    (lo, hi), within C2-C6. ``cf_voice`` from 0.
+
+    The k-th voice above the cantus firmus spans lo - 1 + 2(k - 1) to hi + 7 + 4(k - 1); the m-th below,
+    lo - 10 - 2(m - 1) to hi - 2m. Measured on Fux's 76 three- and four-voice solutions, these hold every
+    note he writes (tests/generator/test_texture_search_space.py): his voices overlap the cantus firmus's
+    register more than stacking them a fifth apart would allow (the voice next below the cantus firmus
+    climbs to within a third of its top note; the one next above goes down to its lowest note). Where the
+    search looks first is :func:`contour_bands`.
+    """
+    lo, hi = min(p.diatonic for p in cf_pitches), max(p.diatonic for p in cf_pitches)
     out = []
     for i in range(n_voices):
         k = cf_voice - i  # voices above the cantus firmus: k > 0
         if k > 0:
-            low, high = max(lo - 1, hi - 2) + STEP * (k - 1), hi + 7 + STEP * (k - 1)
+            out.append(_clamp(lo - 1 + 2 * (k - 1), hi + 7 + STEP * (k - 1)))
         elif k < 0:
-            low, high = lo - 8 - STEP * (-k - 1), min(hi + 1, lo + 2) - STEP * (-k - 1)
+            out.append(_clamp(lo - 10 - 2 * (-k - 1), hi + 2 * k))
         else:
-            low, high = lo, hi
-        low, high = max(floor, low), min(ceiling, high)
-        if high - low < 5:  # squeezed against the edge of the voices: keep at least a sixth
-            low, high = (low, low + 5) if low == floor else (high - 5, high)
-        out.append((low, high))
+            out.append(_clamp(lo, hi))
+    return out
+
+
+def contour_bands(cf_pitches: list[Pitch], n_voices: int, cf_voice: int) -> list[tuple[int, int]]:
+    """Diatonic (low, high) of the band each voice's random contours are drawn in, top first: the voices
+    stacked a fifth apart around the cantus firmus (the one next to it spanning as a two-voice counterpoint
+    would). The search tries pitches near the contour first, but every pitch of :func:`voice_ranges` stays
+    in the domain."""
+    lo, hi = min(p.diatonic for p in cf_pitches), max(p.diatonic for p in cf_pitches)
+    out = []
+    for i in range(n_voices):
+        k = cf_voice - i
+        if k > 0:
+            out.append(_clamp(max(lo - 1, hi - 2) + STEP * (k - 1), hi + 7 + STEP * (k - 1)))
+        elif k < 0:
+            out.append(_clamp(lo - 8 - STEP * (-k - 1), min(hi + 1, lo + 2) - STEP * (-k - 1)))
+        else:
+            out.append(_clamp(lo, hi))
     return out
 
 
@@ -204,6 +234,7 @@ class _Voice:
         self.species = gen.species[index]
         low, high = gen.ranges[index]
         self.low, self.high = low, high
+        self.band = gen.bands[index]
         self.pitches = candidates(gen.mode, low, high, final_third=True)
         self.notes = rhythm_notes(rhythm, self.pitches[0], gen.bar_ticks)
         self.calls = 0
@@ -234,12 +265,17 @@ class _Voice:
             ex = Exercise(cf=notes, cp=self.notes, mode=gen.mode, species=self.species, cp_above=v < w,
                           bar_ticks=gen.bar_ticks, title=gen.title)
             others = tuple(nn for k, nn in sorted(fixed.items()) if k != w)
+            if gen.assume_support and any(u not in fixed and u > max(v, w) for u in range(gen.n_voices)):
+                # a voice below both, not written yet, will support this pair (a fourth between them is
+                # consonant over it): assumed here, and checked on the whole texture at the end
+                others += (gen.support,)
             model = PitchModel(ex, settings, others)
             out.append((f"{gen.names[v]}–{gen.names[w]}", model))
         return out
 
 
 class _Generator:
+    assume_support = True  # pairs above a voice not yet written count it as sounding below them (see below)
     def __init__(self, base: Exercise, species: tuple[int, ...], cf_voice: int, book: Rulebook, rng: random.Random):
         self.base, self.book, self.rng = base, book, rng
         self.mode, self.bar_ticks, self.title = base.mode, base.bar_ticks, base.title
@@ -250,6 +286,7 @@ class _Generator:
         self.species[cf_voice] = 0
         self.names = default_names(self.n_voices)
         self.ranges = voice_ranges(base.cf_pitches, self.n_voices, cf_voice)
+        self.bands = contour_bands(base.cf_pitches, self.n_voices, cf_voice)
         voices = tuple(Voice(base.cf if i == cf_voice else base.cf, self.species[i], self.names[i])
                        for i in range(self.n_voices))
         self.shape = Texture(voices, cf_voice, base.mode, base.bar_ticks, base.title)  # for pair_roles
@@ -259,25 +296,48 @@ class _Generator:
                            if s.rule.voices == "texture" and s.severity == ERROR]
         self.failures: Counter = Counter()  # (voice name, what) -> how often it blocked a texture
         self.tried = self.rejected = 0
+        self._rhythms: dict[int, dict] = {}
+        # a stand-in for a lower voice not yet written: one note, below every voice, for the whole exercise
+        self.support = (Note(SUPPORT, 0, base.n_bars * base.bar_ticks),)
+        bar, last = base.bar_ticks, (base.n_bars - 1) * base.bar_ticks
+        final = Pitch.parse(f"{base.mode.final_name}1")
+        self.stand_in = (Note(final, 0, bar), Note(None, bar, last - bar), Note(final, last, bar))
+
+    def rhythms(self, species: int):
+        """The bar patterns a voice of this species may draw: its own and those the rulebook's texture S101
+        options license (:func:`~counterpoint.generator.rhythm.licensed_patterns`)."""
+        if species not in self._rhythms:
+            s101 = next((s for s in self.book.active(species, texture=True) if s.rule.code == "S101"), None)
+            self._rhythms[species] = licensed_patterns(species, s101.options if s101 is not None else None)
+        return self._rhythms[species]
 
     def texture(self, parts: dict[int, tuple[Note, ...]]) -> Texture:
         voices = tuple(Voice(parts[i], self.species[i], self.names[i]) for i in range(self.n_voices))
         return Texture(voices, self.cf_voice, self.mode, self.bar_ticks, self.title)
 
     def subtexture(self, parts: dict[int, tuple[Note, ...]], v: int) -> tuple[Texture, int]:
-        """The voices written so far (and voice v) as a texture of their own, and v's index in it."""
+        """The voices written so far (and voice v) as a texture of their own, and v's index in it.
+
+        While the lowest voice is still to be written, a stand-in for it holds the final, below every
+        voice, in the first and last bars (where the bass must hold it, T103 and T104), and rests between:
+        the first and last chords are then judged over the final as they will be, not over a voice that
+        is not the bass.
+        """
         present = sorted(parts)
         voices = tuple(Voice(parts[i], self.species[i], self.names[i]) for i in present)
+        if self.n_voices - 1 not in parts:
+            voices += (Voice(self.stand_in, 1, self.names[-1]),)
         return Texture(voices, present.index(self.cf_voice), self.mode, self.bar_ticks, self.title), present.index(v)
 
     def _domains(self, voice: _Voice, n: int) -> list[list[Pitch]]:
-        return contour_domains(voice.pitches, self.mode, voice.low + 1, voice.high - 1, n, self.rng)
+        low, high = voice.band
+        return contour_domains(voice.pitches, self.mode, low + 1, high - 1, n, self.rng)
 
     def write_voice(self, v: int, fixed: dict[int, tuple[Note, ...]], last: bool, deadline: float,
                     per_voice: int):
         """Up to ``per_voice`` lines for voice v against the fixed voices, as note tuples."""
         species = self.species[v]
-        rhythm = sample_rhythm(species, self.base.n_bars, self.rng)
+        rhythm = sample_rhythm(species, self.base.n_bars, self.rng, table=self.rhythms(species))
         voice = _Voice(self, v, rhythm)
         voice.deadline = deadline
         models = voice.models(fixed, last)
@@ -384,6 +444,10 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     attempts = 0
     while time.monotonic() < deadline and len(pool) < 3 * want and attempts < 400:
         attempts += 1
+        # Every other pass assumes that a lower voice not yet written will support a fourth between the
+        # voices above it (as Fux's often does): the search space then holds all of Fux's textures, while the
+        # passes without the assumption, which a later florid bass finds easier to complete, keep it quick.
+        gen.assume_support = attempts % 2 == 0
         for tex in gen.attempt(deadline):
             gen.tried += 1
             key = tuple(tuple((x.pitch, x.start, x.duration, x.tie) for x in v.notes) for v in tex.voices)
