@@ -44,7 +44,7 @@ def check(exercise, rules: str | Path | Rulebook = "fux", *, species: int | None
     >>> report.at("V101")
     [2]
     """
-    require_int("species", species, 1, 5, optional=True)
+    species = _species(species)
     if isinstance(cf_voice, int) and not isinstance(cf_voice, bool):
         cf_voice = str(cf_voice)  # a voice number, counted from 1 for the highest
     require_text("cf_voice", cf_voice, optional=True)
@@ -72,10 +72,11 @@ def check_all(exercise, rules: str | Path | Rulebook = "fux", *, species: int | 
 
     An exercise of such a file that cannot be read raises InputError; with ``errors`` (a list) it is
     recorded there as (where, InputError) and the others are still checked."""
+    species = _species(species)
     if hasattr(exercise, "voices"):  # a Texture
         return [check_texture(exercise, load_rulebook(rules))]
     if not isinstance(exercise, (str, Path)):
-        return [check(exercise, rules, species=species, cf_voice=cf_voice, mode=mode)]
+        return [check(exercise, rules, species=_one_species(species), cf_voice=cf_voice, mode=mode)]
     from counterpoint.io.m21 import exercises_from_score, parse_file, score_sections
 
     book = load_rulebook(rules)
@@ -94,6 +95,7 @@ def check_all(exercise, rules: str | Path | Rulebook = "fux", *, species: int | 
             report.path, report.where = str(exercise), where
             reports.append(report)
         return reports
+    species = _one_species(species)
     if cf_voice is not None and str(cf_voice).strip().isdigit():
         cf_voice = {"1": "upper", "2": "lower"}.get(str(cf_voice).strip(), cf_voice)
     given = {k: v for k, v in {"species": species, "cf_voice": cf_voice, "mode": mode}.items() if v is not None}
@@ -106,6 +108,26 @@ def check_all(exercise, rules: str | Path | Rulebook = "fux", *, species: int | 
         report.path, report.where = str(exercise), where
         reports.append(report)
     return reports
+
+
+def _species(species):
+    """None, a species 1-5, or (for three voices or more) a tuple of them, one per free voice top first."""
+    if isinstance(species, (tuple, list)):
+        if not species:
+            raise InputError("give at least one species.")
+        for s in species:
+            require_int("species", s, 1, 5)
+        return tuple(species) if len(species) > 1 else species[0]
+    require_int("species", species, 1, 5, optional=True)
+    return species
+
+
+def _one_species(species):
+    """The species of a two-voice exercise: a tuple of several is refused."""
+    if isinstance(species, tuple):
+        raise InputError(f"{len(species)} species were given for a two-voice exercise, which has one counterpoint; "
+                         "give one.")
+    return species
 
 
 def is_texture(score, cf_voice=None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from counterpoint.cli import options
 from counterpoint.errors import CounterpointError, InputError
 from counterpoint.io.writers import strict_json
 
@@ -17,7 +18,9 @@ def add_arguments(p) -> None:
     p.add_argument("--cf", metavar="NOTES", help='the cantus firmus as a note list, e.g. "D4 F4 E4 D4"')
     p.add_argument("--cp", metavar="NOTES", help='the counterpoint as a note list, e.g. "A4:2 D5:2 | ..." (a bare pitch is a whole note)')
     p.add_argument("--rules", default="fux", metavar="NAME|FILE", help="rulebook: a built-in name or a TOML file (default: fux)")
-    p.add_argument("--species", type=int, choices=range(1, 6), metavar="N", help="species 1-5 (default: from a label, or inferred from the rhythm)")
+    p.add_argument("--species", type=options.species_list, metavar="N[,N...]",
+                   help="species 1-5 (default: from a label, or inferred from the rhythm); for three voices or "
+                        "more, one for every free voice or one per free voice, top first, e.g. 1,3")
     p.add_argument("--cf-voice", metavar="N|upper|lower",
                    help="which voice holds the cantus firmus: a number from 1 (the highest), or upper or lower "
                         "(default: inferred from part names, labels or the equal notes)")

@@ -16,7 +16,7 @@ def add_arguments(p) -> None:
     src = p.add_mutually_exclusive_group()
     src.add_argument("--cf", metavar="NOTES", help='the cantus firmus as a note list, e.g. "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"')
     src.add_argument("--input", metavar="FILE", help="a score holding the cantus firmus (MusicXML, kern, ABC)")
-    p.add_argument("--species", type=species_arg, metavar="N[,N...]", required=True,
+    p.add_argument("--species", type=options.species_list, metavar="N[,N...]", required=True,
                    help="species 1-5; for three voices or more one species per free voice, top first, e.g. 1,3")
     p.add_argument("--cf-voice", type=int, metavar="K",
                    help="with several species: the cantus firmus's voice, from 1 (the highest; default: the lowest)")
@@ -40,22 +40,6 @@ def add_arguments(p) -> None:
     p.add_argument("--no-critic", action="store_true", help="rank by rule penalties alone, without the style critic")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists (never an input file)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="terminal output (default: text)")
-
-
-def species_arg(text: str) -> int | tuple[int, ...]:
-    """'2' -> 2; '1,3' -> (1, 3) (three voices or more)."""
-    import argparse
-
-    values = []
-    for part in text.split(","):
-        try:
-            value = int(part.strip(), 10)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
-        if value not in range(1, 6):
-            raise argparse.ArgumentTypeError(f"invalid choice: {value} (choose from 1, 2, 3, 4, 5)")
-        values.append(value)
-    return values[0] if len(values) == 1 else tuple(values)
 
 
 def run(args) -> int:

@@ -75,3 +75,19 @@ def add_max_size(p) -> None:
 
     p.add_argument("--max-size", type=megabytes, metavar="MB",
                    help=f"refuse input files (and .mxl contents) larger than this (default: {DEFAULT_MAX_MB:g} MB)")
+
+
+def species_list(text: str) -> int | tuple[int, ...]:
+    """'2' -> 2; '1,3' -> (1, 3): one species per free voice, top first (three voices or more)."""
+    import argparse
+
+    values = []
+    for part in text.split(","):
+        try:
+            value = int(part.strip(), 10)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
+        if value not in range(1, 6):
+            raise argparse.ArgumentTypeError(f"invalid choice: {value} (choose from 1, 2, 3, 4, 5)")
+        values.append(value)
+    return values[0] if len(values) == 1 else tuple(values)

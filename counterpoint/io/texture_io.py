@@ -88,10 +88,14 @@ def find_cf_voice(parts, read, texts: list[str], given) -> tuple[int, str]:
     index = parse_cf_voice(given, n)
     if index is not None:
         return index, ""
-    for i, part in enumerate(parts):
-        name = str(part.partName or "")
-        if _CF_WORDS.search(name):
-            return i, f"cantus firmus: voice {i + 1} (named '{_short(name)}')"
+    named = [(i, str(part.partName or "")) for i, part in enumerate(parts) if _CF_WORDS.search(str(part.partName or ""))]
+    if len(named) > 1:
+        which = " and ".join(f"{i + 1} ('{_short(name)}')" for i, name in named)
+        raise InputError(f"{'two' if len(named) == 2 else len(named)} voices are named as the cantus firmus "
+                         f"(voices {which}); an exercise has one, so rename one or give --cf-voice N.")
+    if named:
+        i, name = named[0]
+        return i, f"cantus firmus: voice {i + 1} (named '{_short(name)}')"
     for t in texts:
         m = _CF_NUMBER.search(t)
         if m and 1 <= int(m.group(1)) <= n:
