@@ -85,9 +85,12 @@ class CriticModel:
         return self.__dict__["feedback_columns"]
 
     def with_feedback(self, adjustment: FeedbackAdjustment | None, metadata: dict | None = None) -> CriticModel:
-        """A copy of this model with ``adjustment`` in place of its own (None: the base model alone)."""
-        return CriticModel(self.feature_names, self.typical, self.kind, self.params,
-                           {**self.metadata, **(metadata or {})}, adjustment)
+        """A copy of this model with ``adjustment`` in place of its own, ``metadata`` added to its own; None: the
+        base model alone, without the ``feedback`` entry of its metadata."""
+        merged = {**self.metadata, **(metadata or {})}
+        if adjustment is None:
+            merged.pop("feedback", None)
+        return CriticModel(self.feature_names, self.typical, self.kind, self.params, merged, adjustment)
 
     def base_decision(self, X: np.ndarray) -> np.ndarray:
         """The trained model's log-odds, without any feedback adjustment."""
