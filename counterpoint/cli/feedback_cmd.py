@@ -199,7 +199,7 @@ def _export(args) -> int:
     check_destination(args.out, force=args.force, inputs=[store.path])
     text = store.export(args.format)
     with safe_output(args.out, force=args.force, inputs=[store.path]) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8", newline="")
     print(f"wrote {_n(store.summary()['judgements'], 'judgement')} to {args.out}")
     return 0
 

@@ -21,7 +21,7 @@ __all__ = ["FeedbackStore", "Passage", "Judgement", "passage_exercise", "default
 
 
 def retrain(model, store, **kwargs):
-    """:func:`counterpoint.feedback.retrain.retrain`, imported on first use (it needs numpy and scipy)."""
-    from counterpoint.feedback.retrain import retrain as _retrain
+    """:func:`counterpoint.feedback.training.retrain`, imported on first use (it needs numpy and scipy)."""
+    from counterpoint.feedback.training import retrain as _retrain
 
     return _retrain(model, store, **kwargs)

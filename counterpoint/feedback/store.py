@@ -361,13 +361,13 @@ class FeedbackStore:
 
     def export(self, fmt: str, out=None) -> str | None:
         """Every judgement as CSV (columns :data:`EXPORT_COLUMNS`) or JSON lines (the same fields, plus the
-        passages' format and content). Written to ``out`` (a text stream) if given, else returned."""
+        passages' format and content; ASCII, one judgement a line). Written to ``out`` (a text stream) if given, else returned."""
         if fmt not in ("csv", "jsonl"):
             raise InputError(f"the export format must be 'csv' or 'jsonl', not {str(fmt)[:40]!r}.")
         rows = self.judgements()
         buffer = out if out is not None else io.StringIO()
         if fmt == "csv":
-            writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+            writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)  # RFC 4180: CRLF, and a CR in a value quoted
             writer.writeheader()
             for j in rows:
                 writer.writerow({k: "" if v is None else v for k, v in j.to_dict().items()})
@@ -379,7 +379,7 @@ class FeedbackStore:
                 doc.update(passage_format=a.format, passage_content=a.content)
                 b = passages.get(j.other_id) if j.other_id else None
                 doc.update(other_format=b.format if b else None, other_content=b.content if b else None)
-                buffer.write(json.dumps(doc, ensure_ascii=False, sort_keys=True) + "\n")
+                buffer.write(json.dumps(doc, sort_keys=True) + "\n")  # ASCII: no line break hides in a value
         return None if out is not None else buffer.getvalue()
 
 

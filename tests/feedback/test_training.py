@@ -15,7 +15,7 @@ from counterpoint.catalogue.rulebook import load_rulebook
 from counterpoint.critic.scoring import cached_model, features
 from counterpoint.errors import InputError
 from counterpoint.feedback import FeedbackStore, Passage, retrain
-from counterpoint.feedback.retrain import rating_pairs
+from counterpoint.feedback.training import rating_pairs
 from counterpoint.feedback.store import Judgement
 from tests.support import FUX_DIR, candidate_pool, load_fux
 
