@@ -74,7 +74,8 @@ def add_arguments(p) -> None:
     how = a.add_mutually_exclusive_group(required=True)
     how.add_argument("--rating", type=rating, metavar="N", help="1 (poor) to 5 (excellent)")
     how.add_argument("--prefer", nargs=2, metavar=("A", "B"), help="passage A is better than passage B")
-    a.add_argument("--rulebook", default="fux", metavar="NAME", help="the rulebook the passage was judged under (default fux)")
+    a.add_argument("--rulebook", default="fux", metavar="NAME",
+                   help="the rulebook the passage was judged under (default fux)")
     a.add_argument("--rater", metavar="NAME", help="who judged (a student's or teacher's name)")
     a.add_argument("--note", metavar="TEXT", help="a comment kept with the judgement")
     a.add_argument("--model", metavar="FILE", help="the critic model whose version is recorded (default: the installed one)")
@@ -217,7 +218,8 @@ def retrain_with_feedback(args) -> int:
 
     out = getattr(args, "out", None)
     if not out:
-        raise InputError("retraining with feedback writes a new model: give --out FILE (the installed model is never replaced).")
+        raise InputError("retraining with feedback writes a new model: give --out FILE "
+                         "(the installed model is never replaced).")
     base_path = Path(args.base) if getattr(args, "base", None) else default_model_path()
     installed = default_model_path()
     if Path(out).resolve() == installed.resolve():

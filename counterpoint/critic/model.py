@@ -438,7 +438,8 @@ def load_model(path: str | Path | None = None) -> CriticModel:
         try:
             adjustment = adjustment_from_payload(payload["feedback"], names)
         except BadAdjustment:
-            raise CriticModelError(f"{name} has a feedback adjustment of the wrong shape or value; it was not loaded.") from None
+            raise CriticModelError(f"{name} has a feedback adjustment of the wrong shape or value; "
+                                   "it was not loaded.") from None
     model = CriticModel(names, typical, payload["kind"], params, dict(metadata), adjustment)
     model.__dict__["payload_digest"] = doc["sha256"]
     return model

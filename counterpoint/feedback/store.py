@@ -361,7 +361,8 @@ class FeedbackStore:
 
     def export(self, fmt: str, out=None) -> str | None:
         """Every judgement as CSV (columns :data:`EXPORT_COLUMNS`) or JSON lines (the same fields, plus the
-        passages' format and content; ASCII, one judgement a line). Written to ``out`` (a text stream) if given, else returned."""
+        passages' format and content; ASCII, one judgement a line). Written to ``out`` (a text stream) if given,
+        else returned."""
         if fmt not in ("csv", "jsonl"):
             raise InputError(f"the export format must be 'csv' or 'jsonl', not {str(fmt)[:40]!r}.")
         rows = self.judgements()

@@ -140,8 +140,10 @@ def retrain(model, store: FeedbackStore | str | Path | None = None, *, rulebook:
                "judgements_sha256": _judgements_digest(usable), "base_model": model.digest,
                "replaced_adjustment": model.feedback is not None}
     if not pairs:
-        raise InputError(f"the {len(usable)} usable judgement(s) give no pair of passages to compare (a preference, "
-                         "or two passages one rater rated differently); nothing was learnt.")
+        n = len(usable)
+        raise InputError(f"the {n} usable judgement{'' if n == 1 else 's'} give{'s' if n == 1 else ''} no pair of "
+                         "passages to compare (a preference, or two passages one rater rated differently); "
+                         "nothing was learnt.")
     X = np.array([x for x, _ in blocks])
     base = np.array([d for _, d in blocks])
     try:
