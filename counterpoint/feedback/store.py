@@ -280,22 +280,20 @@ class FeedbackStore:
     # -- adding -----------------------------------------------------------------------------------
     def add_rating(self, passage: Passage, rating: int, *, rulebook: str = "fux", model_version: str | None = None,
                    rater: str | None = None, note: str | None = None) -> int:
-        """Record a rating from 1 (poor) to 5 (excellent) of ``passage``; return the judgement's id."""
+        """Record a rating from 1 (poor) to 5 (excellent) of ``passage`` (a Passage, an Exercise or a Solution);
+        return the judgement's id."""
         require_int("a rating", rating, 1, 5)
         return self._add("rating", passage, None, rating, rulebook, model_version, rater, note)
 
     def add_preference(self, better: Passage, worse: Passage, *, rulebook: str = "fux",
                        model_version: str | None = None, rater: str | None = None, note: str | None = None) -> int:
         """Record that ``better`` is better than ``worse``; return the judgement's id."""
-        if isinstance(better, Passage) and isinstance(worse, Passage) and better.sha256 == worse.sha256:
-            raise InputError("a preference needs two different passages; A and B are the same.")
         return self._add("prefer", better, worse, None, rulebook, model_version, rater, note)
 
     def _add(self, kind, a, b, rating, rulebook, model_version, rater, note) -> int:
-        for name, p in (("the passage", a), ("the other passage", b)):
-            if p is not None and not isinstance(p, Passage):
-                raise InputError(f"{name} must be a Passage (Passage.from_exercise, or a file's text), "
-                                 f"not a {type(p).__name__}.")
+        a, b = as_passage(a, "the passage"), None if b is None else as_passage(b, "the other passage")
+        if b is not None and a.sha256 == b.sha256:
+            raise InputError("a preference needs two different passages; A and B are the same.")
         require_text("the rulebook", rulebook, limit=MAX_NAME)
         if not rulebook.strip():
             raise InputError("the rulebook name must not be empty.")
@@ -382,6 +380,16 @@ class FeedbackStore:
                 doc.update(other_format=b.format if b else None, other_content=b.content if b else None)
                 buffer.write(json.dumps(doc, sort_keys=True) + "\n")  # ASCII: no line break hides in a value
         return None if out is not None else buffer.getvalue()
+
+
+def as_passage(item, name: str = "the passage") -> Passage:
+    """A Passage as it is, or one made from an Exercise or a generated Solution (note lists)."""
+    if isinstance(item, Passage):
+        return item
+    if hasattr(getattr(item, "exercise", item), "cf"):
+        return Passage.from_exercise(item)
+    raise InputError(f"{name} must be a Passage, an Exercise or a Solution, not a {type(item).__name__}; "
+                     "the command line reads files (`counterpoint feedback add`).")
 
 
 def create_v0_store(path: str | Path, judgements=()) -> Path:

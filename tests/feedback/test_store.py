@@ -64,7 +64,7 @@ def test_bad_judgements_are_one_sentence(tmp_path):
     store = FeedbackStore(tmp_path / "s.sqlite3")
     with pytest.raises(InputError, match="two different passages"):
         store.add_preference(passage(0), passage(0))
-    with pytest.raises(InputError, match="must be a Passage"):
+    with pytest.raises(InputError, match="must be a Passage, an Exercise or a Solution"):
         store.add_rating("D4 E4 F4", 3)
     with pytest.raises(InputError, match="rulebook"):
         store.add_rating(passage(), 3, rulebook="")
@@ -76,6 +76,17 @@ def test_bad_judgements_are_one_sentence(tmp_path):
         Passage("  ", "kern")
     with pytest.raises(InputError, match="Exercise or a Solution"):
         Passage.from_exercise("D4 E4")
+
+
+def test_exercises_and_solutions_are_stored_as_note_lists(tmp_path):
+    import counterpoint
+
+    store = FeedbackStore(tmp_path / "s.sqlite3")
+    [best] = counterpoint.generate(CF, species=1, n=1, seed=1, critic=False, effort=5)
+    store.add_rating(best, 5)
+    store.add_preference(from_text(CF, LINES[0]), best)
+    assert store.passages()[1] == Passage.from_exercise(best.exercise)
+    assert store.summary()["passages"] == 2
 
 
 def test_a_note_list_passage_rebuilds_its_exercise():
