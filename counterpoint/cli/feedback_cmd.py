@@ -3,6 +3,7 @@
     counterpoint feedback add FILE --rating 4 [--rater ana] [--note "..."]
     counterpoint feedback add --prefer A B           (A is better than B)
     counterpoint feedback list [--format text|json]
+    counterpoint feedback remove ID
     counterpoint feedback export --format csv|jsonl [--out FILE]
     counterpoint feedback retrain --out FILE [--base MODEL]
 
@@ -29,6 +30,16 @@ def rating(text: str) -> int:
         raise argparse.ArgumentTypeError(f"--rating must be a whole number from 1 to 5, not '{text[:40]}'") from None
     if not 1 <= value <= 5:
         raise argparse.ArgumentTypeError(f"--rating must be a whole number from 1 to 5, not {value}")
+    return value
+
+
+def judgement_id(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        value = 0
+    if not 1 <= value < 2**62:
+        raise argparse.ArgumentTypeError(f"ID must be a judgement's number from `feedback list`, not '{text[:40]}'")
     return value
 
 
@@ -86,6 +97,9 @@ def add_arguments(p) -> None:
     ls.add_argument("--kind", choices=("rating", "prefer"), help="only ratings, or only preferences")
     ls.add_argument("--rater", metavar="NAME", help="only this rater's judgements")
     _store_option(ls)
+    rm = sub.add_parser("remove", help="delete one judgement by its id (see `feedback list`)")
+    rm.add_argument("id", type=judgement_id, metavar="ID")
+    _store_option(rm)
     e = sub.add_parser("export", help="export every judgement as CSV or JSON lines (with the passages' text)")
     e.add_argument("--format", choices=("csv", "jsonl"), default="csv", help="csv (default) or jsonl")
     e.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
@@ -99,7 +113,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    return {"add": _add, "list": _list, "export": _export, "retrain": retrain_with_feedback}[args.action](args)
+    return {"add": _add, "list": _list, "remove": _remove, "export": _export,
+            "retrain": retrain_with_feedback}[args.action](args)
 
 
 def _store(args):
@@ -187,6 +202,13 @@ def _list(args) -> int:
     s = store.summary()
     print(f"\n{_n(s['judgements'], 'judgement')} ({_n(s['ratings'], 'rating')}, {_n(s['preferences'], 'preference')}) "
           f"of {_n(s['passages'], 'passage')} in {store.path}")
+    return 0
+
+
+def _remove(args) -> int:
+    store = _store(args)
+    j = store.remove(args.id)
+    print(f"removed judgement {j.id}: {_what(j)} ({j.created_at}{', ' + j.rater if j.rater else ''})")
     return 0
 
 

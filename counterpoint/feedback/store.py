@@ -17,6 +17,7 @@ Safety:
   written by a newer counterpoint is refused with one sentence and left as it was; one of an older schema
   is migrated in one transaction.
 * Reading never creates a store: listing or exporting a path where there is none is an error.
+* Ids are never reused (``AUTOINCREMENT``), so an exported judgement keeps its meaning after a removal.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ _FORMAT_LIST = ", ".join(f"'{f}'" for f in FORMATS)
 SCHEMA_V1 = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS passages (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     sha256 TEXT NOT NULL UNIQUE,
     format TEXT NOT NULL CHECK (format IN ({_FORMAT_LIST})),
     content TEXT NOT NULL,
@@ -57,7 +58,7 @@ CREATE TABLE IF NOT EXISTS passages (
     created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS judgements (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL CHECK (kind IN ('rating', 'prefer')),
     passage_id INTEGER NOT NULL REFERENCES passages(id),
     other_id INTEGER REFERENCES passages(id),
@@ -316,15 +317,32 @@ class FeedbackStore:
                 raise
             return cur.lastrowid
 
+    def remove(self, judgement_id: int) -> Judgement:
+        """Delete one judgement (a mistaken click, a withdrawn rating) and return it; passages no judgement names
+        any more go with it. InputError if there is no such judgement."""
+        require_int("a judgement id", judgement_id, 1, 2**62)
+        with self._connect(create=False) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                found = [j for j in self._select(con, "WHERE j.id = ?", [judgement_id])]
+                if not found:
+                    raise InputError(f"the feedback store {self.path.name} has no judgement {judgement_id}.")
+                con.execute("DELETE FROM judgements WHERE id = ?", (judgement_id,))
+                con.execute("DELETE FROM passages WHERE id NOT IN (SELECT passage_id FROM judgements) "
+                            "AND id NOT IN (SELECT other_id FROM judgements WHERE other_id IS NOT NULL)")
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+        return found[0]
+
     # -- reading ----------------------------------------------------------------------------------
     def judgements(self, *, kind: str | None = None, rater: str | None = None) -> list[Judgement]:
         """Every judgement, oldest first (optionally only one kind, or one rater's)."""
         if kind not in (None, "rating", "prefer"):
             raise InputError(f"kind must be 'rating' or 'prefer', not {str(kind)[:40]!r}.")
         require_text("the rater", rater, optional=True, limit=MAX_NAME)
-        sql = ("SELECT j.id, j.kind, j.passage_id, a.sha256, a.title, j.other_id, b.sha256, b.title, j.rating, "
-               "j.rulebook, j.model_version, j.rater, j.note, j.created_at FROM judgements j "
-               "JOIN passages a ON a.id = j.passage_id LEFT JOIN passages b ON b.id = j.other_id")
         where, args = [], []
         if kind:
             where.append("j.kind = ?")
@@ -332,10 +350,15 @@ class FeedbackStore:
         if rater:
             where.append("j.rater = ?")
             args.append(rater)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
         with self._connect(create=False) as con:
-            return [Judgement(*row) for row in con.execute(sql + " ORDER BY j.id", args)]
+            return self._select(con, "WHERE " + " AND ".join(where) if where else "", args)
+
+    @staticmethod
+    def _select(con: sqlite3.Connection, where: str, args) -> list[Judgement]:
+        sql = ("SELECT j.id, j.kind, j.passage_id, a.sha256, a.title, j.other_id, b.sha256, b.title, j.rating, "
+               "j.rulebook, j.model_version, j.rater, j.note, j.created_at FROM judgements j "
+               "JOIN passages a ON a.id = j.passage_id LEFT JOIN passages b ON b.id = j.other_id")
+        return [Judgement(*row) for row in con.execute(f"{sql} {where} ORDER BY j.id", args)]
 
     def passages(self, ids=None) -> dict[int, Passage]:
         """The stored passages by id (only ``ids``, if given)."""

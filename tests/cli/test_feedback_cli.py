@@ -55,6 +55,15 @@ def test_add_list_and_export(tmp_path, capsys):
     assert [j["id"] for j in only["judgements"]] == [2]
 
 
+def test_remove_a_mistaken_judgement(tmp_path, capsys):
+    store = str(tmp_path / "s.sqlite3")
+    run(capsys, "feedback", "add", str(FIG5), "--rating", "1", "--rater", "ana", "--store", store)
+    code, out, _ = run(capsys, "feedback", "remove", "1", "--store", store)
+    assert code == 0 and out.startswith("removed judgement 1: fig-005-cf-lower rated 1 (") and "ana" in out
+    code, _, err = run(capsys, "feedback", "remove", "1", "--store", store)
+    assert code == 2 and "has no judgement 1" in err
+
+
 def test_export_to_a_file_never_overwrites_without_force(tmp_path, capsys):
     store = str(tmp_path / "s.sqlite3")
     run(capsys, "feedback", "add", str(FIG5), "--rating", "3", "--store", store)

@@ -52,6 +52,17 @@ def test_ratings_and_preferences_are_kept_with_their_passages(tmp_path):
     assert [j.id for j in store.judgements(rater="ana")] == [1]
 
 
+def test_a_judgement_can_be_removed_and_its_passages_with_it(tmp_path):
+    store = FeedbackStore(tmp_path / "s.sqlite3")
+    store.add_rating(passage(0), 4)
+    store.add_preference(passage(1), passage(2))
+    assert store.remove(2).kind == "prefer"
+    assert [j.id for j in store.judgements()] == [1] and list(store.passages()) == [1]
+    with pytest.raises(InputError, match="no judgement 2"):
+        store.remove(2)
+    assert store.add_preference(passage(1), passage(0)) == 3  # ids are never reused
+
+
 @pytest.mark.parametrize("rating", [0, 6, -1, 2.5, "3", True, None])
 def test_a_rating_is_a_whole_number_from_1_to_5(tmp_path, rating):
     store = FeedbackStore(tmp_path / "s.sqlite3")
