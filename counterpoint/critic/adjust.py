@@ -7,7 +7,8 @@ passages with different ratings). The adjusted critic scores a line as
 
 where ``decision`` is the base model's log-odds (logistic or trees alike), ``S`` a subset of its features
 and ``w`` is fitted by a Bradley–Terry model: P(A preferred to B) = sigmoid(d(A) - d(B) + w · (z(A) - z(B))),
-L2-regularised, with the base model's own difference d(A) - d(B) as a fixed offset. So ``w`` learns only
+L2-regularised (the prior variance of ``w · z`` is ``regularisation``, however many features), with the base
+model's own difference d(A) - d(B) as a fixed offset. So ``w`` learns only
 what the base critic gets wrong about the judgements; where the base already agrees, ``w`` stays small.
 
 The fitting takes feature rows and index pairs, never a store: the feedback package reads the store and
@@ -38,7 +39,7 @@ class FeedbackAdjustment:
     n_judgements: int
     n_pairs: int
     fitted_at: str  # ISO-8601 UTC
-    regularisation: float = 1.0  # C: the inverse strength of the L2 penalty
+    regularisation: float = 1.0  # C: the prior variance of the adjustment's log-odds (the L2 penalty is k / 2C)
 
     def z(self, X: np.ndarray) -> np.ndarray:
         """Standardised, clipped values of the adjustment's features; ``X`` has these columns, in this order."""
@@ -82,7 +83,10 @@ def fit_adjustment(X: np.ndarray, names, base_decision: np.ndarray, pairs, *, n_
     Z = np.clip((X[:, keep] - mean) / scale, -Z_CLIP, Z_CLIP)
     D = Z[pairs[:, 0]] - Z[pairs[:, 1]]
     offset = np.clip(base_decision[pairs[:, 0]] - base_decision[pairs[:, 1]], -50, 50)
-    penalty = 1.0 / (2.0 * regularisation)
+    # Prior: w ~ N(0, C / k) for k features, so the adjustment w · z of a typical line (z of unit variance) has
+    # variance about C whatever the number of features; a handful of judgements then moves scores a little,
+    # not to 0 or 1.
+    penalty = D.shape[1] / (2.0 * regularisation)
 
     def loss(w):
         m = offset + D @ w  # margin of the preferred passage

@@ -73,9 +73,10 @@ def test_forty_judgements_move_the_ranking_on_held_out_lines(lines, tmp_path, pr
     rho_base, gap_base = _direction(base, held)
     rho, gap = _direction(model, held)
     sign = 1 if prefer_steps else -1
-    assert sign * (rho - rho_base) > 0.3, (rho_base, rho)
+    # measured: rho -0.00 -> 0.53 (prefer steps) and -0.37 (prefer leaps); gap -0.01 -> 0.22 and -0.19
+    assert sign * (rho - rho_base) > 0.25, (rho_base, rho)
+    assert sign * rho > 0.2, rho
     assert sign * (gap - gap_base) > 0.05, (gap_base, gap)
-    assert sign * rho > 0.3
 
 
 def test_the_retrained_model_file_records_its_feedback(lines, tmp_path):
