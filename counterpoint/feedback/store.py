@@ -197,7 +197,6 @@ class FeedbackStore:
         if state == "empty" and not create:
             raise InputError(f"{self.path.name} is an empty file, not a feedback store yet; "
                              "`counterpoint feedback add` makes it one.")
-        con.execute("PRAGMA journal_mode = WAL")  # persistent: set once, when the file becomes (or is migrated to) ours
         con.execute("BEGIN IMMEDIATE")
         try:
             state = self._state(con)  # again, under the lock: another process may have done it meanwhile
@@ -210,6 +209,8 @@ class FeedbackStore:
             if con.in_transaction:
                 con.execute("ROLLBACK")
             raise
+        # Persistent, and set only once the file is ours (a failed migration leaves even the journal mode as it was).
+        con.execute("PRAGMA journal_mode = WAL")
 
     def _state(self, con: sqlite3.Connection):
         """"empty", or the schema version of our store; InputError for anything else."""

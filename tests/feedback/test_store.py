@@ -203,8 +203,10 @@ def test_a_migration_that_fails_leaves_the_old_store_as_it_was(tmp_path):
                 "VALUES ('rating', 'x', 'docx', 3, 'fux', '2020-01-01T00:00:00Z')")
     con.commit()
     con.close()
+    before = sha(path)
     with pytest.raises(InputError, match="judgement 2 cannot be migrated"):
         FeedbackStore(path).judgements()
+    assert sha(path) == before
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA user_version").fetchone()[0] == 0
     assert con.execute("SELECT COUNT(*) FROM judgements").fetchone()[0] == 2
