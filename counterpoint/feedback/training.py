@@ -10,7 +10,8 @@
   skipped, with every judgement that names it, and counted.
 
 The fit itself is :func:`counterpoint.critic.adjust.fit_adjustment`; the result is the base model with an
-adjustment (any earlier one is replaced, not stacked) and ``metadata["feedback"]`` saying how much went in.
+adjustment (any earlier one is replaced, not stacked) and ``metadata["feedback"]`` saying how much went in;
+the base model's held-out metrics move to ``metadata["base_metrics"]``, since they were not measured on it.
 """
 
 from __future__ import annotations
@@ -154,7 +155,12 @@ def retrain(model, store: FeedbackStore | str | Path | None = None, *, rulebook:
             from None
     summary["fitted_at"] = adjustment.fitted_at
     summary["features"] = len(adjustment.feature_names)
-    return model.with_feedback(adjustment, {"feedback": summary}), {**summary, "notes": notes}
+    adjusted = model.with_feedback(adjustment, {"feedback": summary})
+    # The held-out metrics were measured on the base model, not on this one: kept, but under another name, so
+    # that `critic evaluate` does not show them as this model's.
+    if "metrics" in adjusted.metadata:
+        adjusted.metadata["base_metrics"] = adjusted.metadata.pop("metrics")
+    return adjusted, {**summary, "notes": notes}
 
 
 def _judgements_digest(judgements: list[Judgement]) -> str:

@@ -92,6 +92,7 @@ def test_the_retrained_model_file_records_its_feedback(lines, tmp_path):
     fb = back.metadata["feedback"]
     assert (fb["judgements"], fb["preferences"], fb["ratings"], fb["pairs"]) == (13, 10, 3, 11)
     assert fb["base_model"] == cached_model().digest and len(fb["judgements_sha256"]) == 64
+    assert "metrics" not in back.metadata and back.metadata["base_metrics"] == cached_model().metadata["metrics"]
     again, _ = retrain(back, store)  # retraining an adjusted model replaces its adjustment, never stacks
     assert again.metadata["feedback"]["replaced_adjustment"] is True
     assert np.allclose(again.feedback.coef, model.feedback.coef)
