@@ -66,7 +66,7 @@ def _fit_options(p) -> None:
     p.add_argument("--rulebook", metavar="NAME", dest="feedback_rulebook",
                    help="use only the judgements made under this rulebook (default: all)")
     p.add_argument("--regularisation", type=regularisation, default=1.0, metavar="C",
-                   help="inverse strength of the L2 penalty on the adjustment (default 1; smaller: a gentler change)")
+                   help="prior variance of the adjustment's log-odds (default 1; smaller: a gentler change)")
 
 
 def add_feedback_arguments(parser) -> None:
