@@ -12,6 +12,7 @@ from counterpoint.api import check, check_all
 from counterpoint.catalogue.engine import Report, Violation
 from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
 from counterpoint.errors import CounterpointError, InputError, NoSolutionError, RulebookError
+from counterpoint.feedback import FeedbackStore
 from counterpoint.filling import fill
 from counterpoint.generator import Solution
 from counterpoint.ranking import generate
@@ -24,4 +25,4 @@ from counterpoint.model.pitch import Pitch
 
 __version__ = "0.1.0"
 __all__ = ["check", "check_all", "generate", "fill", "Solution", "from_text", "load_rulebook", "Exercise", "Note", "Pitch", "Interval", "Mode", "Report",
-           "Violation", "Rulebook", "CounterpointError", "InputError", "RulebookError", "NoSolutionError"]
+           "Violation", "Rulebook", "CounterpointError", "InputError", "RulebookError", "NoSolutionError", "FeedbackStore"]

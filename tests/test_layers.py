@@ -1,6 +1,6 @@
 """Imports go one way: no module imports, even lazily inside a function, from a layer above its own.
 
-model (0) < catalogue (1) < generator, critic, ranking, filling, worksheet, scorefile, analysis (2) < io (3) < cli, api, docgen,
+model (0) < catalogue (1) < generator, critic, feedback, ranking, filling, worksheet, scorefile, analysis (2) < io (3) < cli, api, docgen,
 the package itself (4). ``counterpoint.errors``, ``counterpoint.resources`` and ``counterpoint.files`` (safe writing,
 input limits) are below everything. Imports
 are read with ``ast``, so a function-level ``from counterpoint.io import ...`` is caught as surely as one at
@@ -14,7 +14,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "counterpoint"
-LAYERS = {"errors": -1, "resources": -1, "files": -1, "model": 0, "catalogue": 1, "generator": 2, "critic": 2, "filling": 2,
+LAYERS = {"errors": -1, "resources": -1, "files": -1, "model": 0, "catalogue": 1, "generator": 2, "critic": 2, "feedback": 2, "filling": 2,
           "worksheet": 2, "scorefile": 2, "analysis": 2, "ranking": 2, "io": 3, "cli": 4, "api": 4, "docgen": 4, "__init__": 4, "__main__": 4}
 
 # Known upward imports, as (importing module, imported module): none are left. A new one fails the test; if one

@@ -20,6 +20,7 @@ COMMANDS = {
     "critic": ("counterpoint.cli.critic_cmd", "train, evaluate or apply the style critic"),
     "demo": ("counterpoint.cli.demo_cmd", "check two built-in exercises, to see what the tool does"),
     "fill": ("counterpoint.cli.fill_cmd", "fill a worksheet's empty staves with counterpoint"),
+    "feedback": ("counterpoint.cli.feedback_cmd", "record, list and export judgements of passages, and retrain the critic on them"),
 }
 READS_FILES = ("check", "generate", "fill")  # each gets --max-size (critic score adds its own)
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from counterpoint.critic.adjust import BadAdjustment, FeedbackAdjustment, adjustment_from_payload
 from counterpoint.errors import InputError
 from counterpoint.resources import data_dir
 
@@ -44,6 +45,7 @@ class CriticModel:
     kind: str  # "logistic" or "trees"
     params: dict  # logistic: mean, scale, coef, intercept; trees: baseline, trees
     metadata: dict = field(default_factory=dict)
+    feedback: FeedbackAdjustment | None = None  # fitted to people's judgements (counterpoint.critic.adjust)
 
     def select(self, X_full: np.ndarray) -> np.ndarray:
         """The model's columns, by name, from a feature matrix in this version's FEATURE_NAMES order.
@@ -62,6 +64,36 @@ class CriticModel:
 
     # -- prediction -------------------------------------------------------------------------------
     def decision(self, X: np.ndarray) -> np.ndarray:
+        """Log-odds for each row: the base model's, plus the feedback adjustment if the model has one."""
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        out = self.base_decision(X)
+        if self.feedback is not None:
+            out = out + self.feedback.delta(X[:, self._feedback_columns()])
+        return out
+
+    @property
+    def digest(self) -> str:
+        """The SHA-256 of the model's payload: the one stored in its file, or computed for a model made in memory."""
+        if "payload_digest" not in self.__dict__:
+            self.__dict__["payload_digest"] = _digest(self.to_payload())
+        return self.__dict__["payload_digest"]
+
+    def _feedback_columns(self) -> np.ndarray:
+        if "feedback_columns" not in self.__dict__:
+            index = {name: i for i, name in enumerate(self.feature_names)}
+            self.__dict__["feedback_columns"] = np.array([index[n] for n in self.feedback.feature_names], dtype=int)
+        return self.__dict__["feedback_columns"]
+
+    def with_feedback(self, adjustment: FeedbackAdjustment | None, metadata: dict | None = None) -> CriticModel:
+        """A copy of this model with ``adjustment`` in place of its own, ``metadata`` added to its own; None: the
+        base model alone, without the ``feedback`` entry of its metadata."""
+        merged = {**self.metadata, **(metadata or {})}
+        if adjustment is None:
+            merged.pop("feedback", None)
+        return CriticModel(self.feature_names, self.typical, self.kind, self.params, merged, adjustment)
+
+    def base_decision(self, X: np.ndarray) -> np.ndarray:
+        """The trained model's log-odds, without any feedback adjustment."""
         X = np.atleast_2d(np.asarray(X, dtype=float))
         if self.kind == "logistic":
             p = self.params
@@ -109,6 +141,13 @@ class CriticModel:
     def contributions(self, x: np.ndarray) -> np.ndarray:
         """Each feature's push on the log-odds for one row (positive: more like the real music)."""
         x = np.asarray(x, dtype=float)
+        out = self._base_contributions(x)
+        if self.feedback is not None:
+            out = out.copy()
+            out[self._feedback_columns()] += self.feedback.contributions(x[self._feedback_columns()])
+        return out
+
+    def _base_contributions(self, x: np.ndarray) -> np.ndarray:
         if self.kind == "logistic":
             p = self.params
             return ((x - p["mean"]) / p["scale"]) * p["coef"]
@@ -145,8 +184,11 @@ class CriticModel:
                 return [plain(x) for x in v]
             return float(v) if isinstance(v, (np.floating, float)) else v
 
-        return {"format": FORMAT, "kind": self.kind, "feature_names": list(self.feature_names),
-                "typical": self.typical.tolist(), "params": plain(self.params), "metadata": self.metadata}
+        payload = {"format": FORMAT, "kind": self.kind, "feature_names": list(self.feature_names),
+                   "typical": self.typical.tolist(), "params": plain(self.params), "metadata": self.metadata}
+        if self.feedback is not None:  # only then: a model without feedback keeps the payload (and digest) it had
+            payload["feedback"] = self.feedback.to_payload()
+        return payload
 
     def save(self, path: str | Path, *, force: bool = False) -> Path:
         """Write the model as JSON (strict: no NaN), safely; an existing file is replaced only with ``force``."""
@@ -391,4 +433,13 @@ def load_model(path: str | Path | None = None) -> CriticModel:
     missing = [n for n in names if n not in set(FEATURE_NAMES)]
     if missing:
         raise CriticModelError(f"{name} uses features this version does not compute ({', '.join(missing[:3])}); retrain it.")
-    return CriticModel(names, typical, payload["kind"], params, dict(metadata))
+    adjustment = None
+    if "feedback" in payload:
+        try:
+            adjustment = adjustment_from_payload(payload["feedback"], names)
+        except BadAdjustment:
+            raise CriticModelError(f"{name} has a feedback adjustment of the wrong shape or value; "
+                                   "it was not loaded.") from None
+    model = CriticModel(names, typical, payload["kind"], params, dict(metadata), adjustment)
+    model.__dict__["payload_digest"] = doc["sha256"]
+    return model

@@ -359,7 +359,99 @@ CASES = [
     C("cf-two-notes", lambda t: ["generate", "--cf", "D4 E4", "--species", "1"], "at least 3"),
     C("mode-bogus", lambda t: ["check", str(FIG5), "--mode", "Q lydian-ish"], "mode"),
     C("fill-no-mode-advice", lambda t: ["fill", str(_chromatic_worksheet(t))], "church mode"),
+
+    # feedback: stores that are not ours are refused and left as they were; bad judgements are one sentence
+    C("feedback-store-text", lambda t: ["feedback", "list", "--store", str(text_file(t, "s.sqlite3", "id,rating\n1,4\n"))],
+      "not an SQLite database"),
+    C("feedback-add-store-text", lambda t: [*ADD, "--store", str(text_file(t, "s.sqlite3", os.urandom(4096)))],
+      "not an SQLite database"),
+    C("feedback-store-foreign", lambda t: ["feedback", "list", "--store", _foreign_db(t)], "not a counterpoint feedback store"),
+    C("feedback-add-store-foreign", lambda t: [*ADD, "--store", _foreign_db(t)], "not a counterpoint feedback store"),
+    C("feedback-retrain-store-foreign", lambda t: ["feedback", "retrain", "--out", str(t / "m.json"), "--store",
+                                                   _foreign_db(t)], "not a counterpoint feedback store"),
+    C("feedback-store-newer", lambda t: ["feedback", "export", "--store", _newer_store(t)], "written by a newer counterpoint"),
+    C("feedback-add-store-newer", lambda t: [*ADD, "--store", _newer_store(t)], "written by a newer counterpoint"),
+    C("feedback-store-folder", lambda t: ["feedback", "list", "--store", str(t)], "is a folder"),
+    C("feedback-no-store", lambda t: ["feedback", "list", "--store", str(t / "none.sqlite3")], "no feedback store"),
+    C("feedback-store-missing-folder", lambda t: [*ADD, "--store", str(t / "no" / "s.sqlite3")], "does not exist"),
+    C("feedback-rating-6", lambda t: ["feedback", "add", str(FIG5), "--rating", "6"], "from 1 to 5, not 6"),
+    C("feedback-rating-word", lambda t: ["feedback", "add", str(FIG5), "--rating", "good"], "--rating must be"),
+    C("feedback-rating-and-prefer", lambda t: [*ADD, "--prefer", str(FIG5), str(FIG5)], "not allowed with"),
+    C("feedback-no-judgement", lambda t: ["feedback", "add", str(FIG5)], "--rating"),
+    C("feedback-rating-no-file", lambda t: ["feedback", "add", "--rating", "3", "--store", str(t / "s.sqlite3")],
+      "needs the FILE"),
+    C("feedback-prefer-same", lambda t: ["feedback", "add", "--prefer", str(FIG5), str(FIG5), "--store",
+                                         str(t / "s.sqlite3")], "two different passages"),
+    C("feedback-prefer-same-content", lambda t: ["feedback", "add", "--prefer", str(copy_fig(t, "a.musicxml")),
+                                                 str(copy_fig(t, "b.musicxml")), "--store", str(t / "s.sqlite3")],
+      "two different passages"),
+    C("feedback-add-not-music", lambda t: ["feedback", "add", str(text_file(t, "x.musicxml", "hello")), "--rating", "3",
+                                           "--store", str(t / "s.sqlite3")], "could not be read"),
+    C("feedback-add-missing", lambda t: ["feedback", "add", str(t / "nope.musicxml"), "--rating", "3", "--store",
+                                         str(t / "s.sqlite3")], "does not exist"),
+    C("feedback-add-not-a-score", lambda t: ["feedback", "add", str(text_file(t, "notes.txt", "D4 E4")), "--rating", "3",
+                                             "--store", str(t / "s.sqlite3")], "not a score this tool reads"),
+    C("feedback-add-too-big", lambda t: ["feedback", "add", big_score(t), "--rating", "3", "--store",
+                                         str(t / "s.sqlite3")], "--max-size"),
+    C("feedback-rater-too-long", lambda t: [*ADD, "--rater", "x" * 300, "--store", str(t / "s.sqlite3")], "at most 200"),
+    C("feedback-rulebook-unknown", lambda t: [*ADD, "--rulebook", "nonesuch", "--store", str(t / "s.sqlite3")], "nonesuch"),
+    C("feedback-model-forged", lambda t: [*ADD, "--model", forged_model(t, _cycle), "--store", str(t / "s.sqlite3")],
+      "wrong shape or value"),
+    C("feedback-export-out-exists", lambda t: ["feedback", "export", "--store", _store_with_rating(t), "--out",
+                                               str(text_file(t, "all.csv", "mine"))], "already exists"),
+    C("feedback-remove-unknown", lambda t: ["feedback", "remove", "7", "--store", _store_with_rating(t)],
+      "has no judgement 7"),
+    C("feedback-remove-word", lambda t: ["feedback", "remove", "last"], "ID must be"),
+    C("feedback-export-format-xml", lambda t: ["feedback", "export", "--format", "xml"], "invalid choice"),
+    C("feedback-retrain-no-out", lambda t: ["feedback", "retrain"], "--out"),
+    C("feedback-retrain-installed", lambda t: ["feedback", "retrain", "--store", _store_with_rating(t), "--out",
+                                               str(_installed_model()), "--force"], "installed model"),
+    C("feedback-retrain-nothing-to-learn", lambda t: ["feedback", "retrain", "--store", _store_with_rating(t), "--out",
+                                                      str(t / "m.json")], "no pair of passages"),
+    C("feedback-regularisation-nan", lambda t: ["feedback", "retrain", "--out", str(t / "m.json"), "--regularisation",
+                                                "nan"], "--regularisation must be"),
 ]
+
+ADD = ["feedback", "add", str(FIG5), "--rating", "3"]
+
+
+def _foreign_db(t: Path) -> str:
+    import sqlite3
+
+    con = sqlite3.connect(t / "songs.sqlite3")
+    con.execute("CREATE TABLE songs (title TEXT, rating INTEGER)")
+    con.execute("INSERT INTO songs VALUES ('Ave Maria', 5)")
+    con.commit()
+    con.close()
+    return str(t / "songs.sqlite3")
+
+
+def _newer_store(t: Path) -> str:
+    import sqlite3
+
+    from counterpoint.feedback import APPLICATION, SCHEMA
+
+    con = sqlite3.connect(t / "new.sqlite3")
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    con.execute("INSERT INTO meta VALUES ('application', ?)", (APPLICATION,))
+    con.execute(f"PRAGMA user_version = {SCHEMA + 1}")
+    con.commit()
+    con.close()
+    return str(t / "new.sqlite3")
+
+
+def _store_with_rating(t: Path) -> str:
+    from counterpoint.feedback import FeedbackStore, Passage
+
+    store = FeedbackStore(t / "s.sqlite3")
+    store.add_rating(Passage.from_bytes(FIG5.read_bytes(), ".musicxml", "fig5"), 4)
+    return str(store.path)
+
+
+def _installed_model() -> Path:
+    from counterpoint.critic.model import default_model_path
+
+    return default_model_path()
 
 
 def _hardlink(src: Path, dst: Path) -> Path:
