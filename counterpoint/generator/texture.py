@@ -39,7 +39,7 @@ from counterpoint.catalogue.texture_engine import FLORID_PAIR, check_texture, pa
 from counterpoint.errors import InputError, NoSolutionError
 from counterpoint.generator.domain import VOICES, candidates, contour_domains
 from counterpoint.generator.model import PENDING, PitchModel, SearchTimeout, _broken, _CadenceFirst, _Undecided
-from counterpoint.generator.rhythm import licensed_patterns, rhythm_notes, sample_rhythm
+from counterpoint.generator.rhythm import PATTERNS, licensed_patterns, rhythm_notes, sample_rhythm
 from counterpoint.model.exercise import SPECIES_NAMES, Exercise, Note
 from counterpoint.model.mode import Mode
 from counterpoint.model.notation import format_notes
@@ -56,6 +56,7 @@ SHARE = 20_000  # constraint calls one voice's restart may spend before it gives
 # written may bring): applied to the last voice only. The others are applied, on the voices written so far
 # (with a stand-in for an unwritten bass: _Generator.subtexture), to every voice.
 LAST_ONLY = frozenset({"T105"})
+RELAXED_EVERY = 4  # one search pass in this many is relaxed (see generate_texture)
 SUPPORT = Pitch.parse("C1")  # the pitch of the stand-in for an unwritten lower voice (below every voice's range)
 
 
@@ -232,7 +233,7 @@ class _Voice:
     def __init__(self, gen: "_Generator", index: int, rhythm):
         self.gen, self.index, self.rhythm = gen, index, rhythm
         self.species = gen.species[index]
-        low, high = gen.ranges[index]
+        low, high = gen.ranges[index] if gen.relaxed else gen.bands[index]
         self.low, self.high = low, high
         self.band = gen.bands[index]
         self.pitches = candidates(gen.mode, low, high, final_third=True)
@@ -265,7 +266,7 @@ class _Voice:
             ex = Exercise(cf=notes, cp=self.notes, mode=gen.mode, species=self.species, cp_above=v < w,
                           bar_ticks=gen.bar_ticks, title=gen.title)
             others = tuple(nn for k, nn in sorted(fixed.items()) if k != w)
-            if gen.assume_support and any(u not in fixed and u > max(v, w) for u in range(gen.n_voices)):
+            if gen.relaxed and any(u not in fixed and u > max(v, w) for u in range(gen.n_voices)):
                 # a voice below both, not written yet, will support this pair (a fourth between them is
                 # consonant over it): assumed here, and checked on the whole texture at the end
                 others += (gen.support,)
@@ -275,7 +276,10 @@ class _Voice:
 
 
 class _Generator:
-    assume_support = True  # pairs above a voice not yet written count it as sounding below them (see below)
+    # Relaxed (the whole search space): each voice's wide range (voice_ranges), the rhythms the rulebook's
+    # texture options license, and a lower voice not yet written counted as sounding below the pairs above it.
+    # Strict (quicker to search): the contour bands as ranges, the species' own rhythms, no such assumption.
+    relaxed = True
     def __init__(self, base: Exercise, species: tuple[int, ...], cf_voice: int, book: Rulebook, rng: random.Random):
         self.base, self.book, self.rng = base, book, rng
         self.mode, self.bar_ticks, self.title = base.mode, base.bar_ticks, base.title
@@ -304,8 +308,10 @@ class _Generator:
         self.stand_in = (Note(final, 0, bar), Note(None, bar, last - bar), Note(final, last, bar))
 
     def rhythms(self, species: int):
-        """The bar patterns a voice of this species may draw: its own and those the rulebook's texture S101
-        options license (:func:`~counterpoint.generator.rhythm.licensed_patterns`)."""
+        """The bar patterns a voice of this species may draw: its own, and in a relaxed pass those the rulebook's
+        texture S101 options license (:func:`~counterpoint.generator.rhythm.licensed_patterns`)."""
+        if not self.relaxed:
+            return PATTERNS[species]
         if species not in self._rhythms:
             s101 = next((s for s in self.book.active(species, texture=True) if s.rule.code == "S101"), None)
             self._rhythms[species] = licensed_patterns(species, s101.options if s101 is not None else None)
@@ -444,10 +450,10 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     attempts = 0
     while time.monotonic() < deadline and len(pool) < 3 * want and attempts < 400:
         attempts += 1
-        # Every other pass assumes that a lower voice not yet written will support a fourth between the
-        # voices above it (as Fux's often does): the search space then holds all of Fux's textures, while the
-        # passes without the assumption, which a later florid bass finds easier to complete, keep it quick.
-        gen.assume_support = attempts % 2 == 0
+        # Most passes are strict (narrow ranges, the species' own rhythms), which finds a texture soonest;
+        # every RELAXED_EVERY-th is relaxed, whose search space holds all of Fux's own textures (wider ranges, his
+        # licensed rhythms, a fourth between upper voices over a lower voice still to be written).
+        gen.relaxed = attempts % RELAXED_EVERY == 0
         for tex in gen.attempt(deadline):
             gen.tried += 1
             key = tuple(tuple((x.pitch, x.start, x.duration, x.tie) for x in v.notes) for v in tex.voices)
