@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from counterpoint.critic.free_features import NAMES, window_features
-from counterpoint.critic.free_read import Line, Piece, key_midi, piece_from_model, piece_from_score
+from counterpoint.critic.free_read import Line, Piece, key_midi, piece_from_model, pieces_from_parsed
 from counterpoint.critic.model import CriticModel
 from counterpoint.errors import InputError
 from counterpoint.resources import data_dir
@@ -69,8 +69,11 @@ def windows(piece: Piece, k: int, window: float = WINDOW, hop: float = HOP,
     for a, b in spans(piece.length, window, hop):
         need = MIN_SOUNDING * (b - a)
         live = [i for i in chosen if piece.lines[i].sounding_time(a, b) >= need]
-        for combo in combinations(live, k):
-            out.append((a, b, tuple(sorted(combo, key=lambda i: piece.lines[i].mean_pitch(a, b)))))
+        if len(live) < k:
+            continue
+        # low first by mean pitch in the window; on equal means the later part (lower in the score) first
+        order = sorted(live, key=lambda i: (piece.lines[i].mean_pitch(a, b), -i))
+        out.extend((a, b, combo) for combo in combinations(order, k))
     return out
 
 
@@ -141,14 +144,13 @@ def as_piece(item) -> Piece:
 
 
 def as_piece_named(score, title: str) -> Piece:
-    if hasattr(score, "scores") and not hasattr(score, "parts"):  # an Opus
-        scores = list(score.scores)
-        if not scores:
-            raise InputError(f"{title or 'the file'} holds no score.")
-        score = scores[0]
-    if not hasattr(score, "parts"):
+    """A Piece from a parsed music21 Score or Opus (see ``pieces_from_parsed``; of several, the first)."""
+    if not hasattr(score, "parts") and not hasattr(score, "scores"):
         raise InputError("the free critic scores a file, a music21 score, a Texture or an Exercise.")
-    return piece_from_score(score, title=title)
+    pieces = pieces_from_parsed(score, title=title)
+    if not pieces:
+        raise InputError(f"{title or 'the file'} holds no score.")
+    return pieces[0]
 
 
 def featurize(piece: Piece, wins) -> np.ndarray:

@@ -133,11 +133,28 @@ def _metre(ts) -> tuple[float, float, float]:
     return bar, strong, beat
 
 
+def pieces_from_parsed(parsed, title: str = "", group: str = "") -> list[Piece]:
+    """The pieces of what music21 parsed: a Score is one; an Opus whose scores are one part each (an ABC
+    file writing each voice as its own tune, as the Josquin files bundled with music21 do) is one piece of
+    those parts; any other Opus gives a piece per score ("title#2" for the second)."""
+    if hasattr(parsed, "parts") or not hasattr(parsed, "scores"):
+        return [piece_from_score(parsed, title, group)]
+    scores = list(parsed.scores)
+    if scores and all(len(sc.parts) == 1 for sc in scores):
+        return [piece_from_parts([sc.parts[0] for sc in scores], title, group)]
+    return [piece_from_score(sc, title if len(scores) == 1 else f"{title}#{k + 1}", group)
+            for k, sc in enumerate(scores)]
+
+
 def piece_from_score(score, title: str = "", group: str = "") -> Piece:
     """A Piece from a parsed music21 Score (its parts top first)."""
+    return piece_from_parts(list(score.parts), title, group)
+
+
+def piece_from_parts(parts: list, title: str = "", group: str = "") -> Piece:
+    """A Piece from music21 parts, top first; the first part's measures give the metre."""
     from counterpoint.critic.reduce import voice_from_part, voice_names
 
-    parts = list(score.parts)
     lines = []
     for part, name in zip(parts, voice_names(parts)):
         v = voice_from_part(part, name)

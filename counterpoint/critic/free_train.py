@@ -36,7 +36,7 @@ import numpy as np
 
 from counterpoint.critic.free import featurize, perturb, window_lines, windows
 from counterpoint.critic.free_features import NAMES, consonance_share, window_features
-from counterpoint.critic.free_read import Line, Piece, piece_from_score
+from counterpoint.critic.free_read import Line, Piece, pieces_from_parsed
 from counterpoint.critic.model import CriticModel, from_sklearn_trees
 from counterpoint.critic.parallel import parallel_map
 
@@ -76,11 +76,8 @@ def read_pieces(path: Path) -> list[dict] | None:
             from counterpoint.critic.corpus import read_header
 
             group = read_header(path).mass
-        scores = list(parsed.scores) if hasattr(parsed, "scores") and not hasattr(parsed, "parts") else [parsed]
         out = []
-        for k, score in enumerate(scores):
-            title = path.stem if len(scores) == 1 else f"{path.stem}#{k + 1}"
-            piece = piece_from_score(score, title=title, group=group)
+        for piece in pieces_from_parsed(parsed, title=path.stem, group=group):
             piece.meta = {"file": f"{path.parent.name}/{path.name}"}
             out.append(piece.to_dict())
         return out
@@ -207,13 +204,17 @@ def prefer_real(real: np.ndarray, fake: np.ndarray) -> float:
     return float(np.mean((real > fake) + 0.5 * (real == fake))) if len(real) else float("nan")
 
 
-def fit(ex: dict, k: int, seed: int = 0) -> CriticModel:
+def fit(ex: dict, k: int, seed: int = 0, workers: int = 2) -> CriticModel:
     from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits
 
     neg = np.vstack([ex["perturbed"], ex["light"]]) if len(ex["light"]) else ex["perturbed"]
     X = np.vstack([ex["real"], neg])
     y = np.r_[np.ones(len(ex["real"])), np.zeros(len(neg))]
-    clf = HistGradientBoostingClassifier(**TREES, early_stopping=False, random_state=seed).fit(X, y)
+    # OpenMP threads that wait for each other spin: on a busy machine a small fit took minutes instead of a
+    # second with two threads. One thread for small data, ``workers`` (the cores we may use) otherwise.
+    with threadpool_limits(limits=1 if len(y) < 20_000 else max(1, workers)):
+        clf = HistGradientBoostingClassifier(**TREES, early_stopping=False, random_state=seed).fit(X, y)
     return from_sklearn_trees(clf, NAMES[k], ex["real"].mean(axis=0))
 
 
@@ -232,7 +233,7 @@ def train(pieces: list[Piece], *, budget: dict[int, int] | None = None, test_bud
     for k in (2, 3):
         ex = examples(train_p, k, budget[k], seed, light=True, workers=workers, progress=progress,
                       label=f"{k}-voice training windows")
-        m = fit(ex, k, seed)
+        m = fit(ex, k, seed, workers)
         test = examples(test_p, k, test_budget, seed + 1, workers=workers, progress=progress,
                         label=f"{k}-voice held-out windows")
         r, q = m.score(test["real"]), m.score(test["perturbed"])
