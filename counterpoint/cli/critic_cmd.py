@@ -265,15 +265,15 @@ def _train_free(args) -> int:
 def _free_table(m: dict) -> str:
     lines = [f"trained on {m.get('train_groups')} masses, held out {m.get('test_groups')} other masses "
              f"({m.get('pieces')} pieces); {m.get('train_seconds')} s", "",
-             f"  {'':<44} {'critic':>8} {'baseline':>9}"]
+             f"  {'':<52} {'critic':>8} {'baseline':>9}"]
     for k in (2, 3):
         r = m.get(f"{k}v")
         if r:
-            lines.append(f"  {f'held-out AUC real vs perturbed, {k} voices':<44} {r['auc_real_vs_perturbed']:>8} "
+            lines.append(f"  {f'held-out AUC real vs perturbed, {k} voices':<52} {r['auc_real_vs_perturbed']:>8} "
                          f"{r['baseline_auc_real_vs_perturbed']:>9}   ({r['test_windows']} windows)")
     for name, r in (m.get("cross_corpus") or {}).items():
         if r.get("windows"):
-            lines.append(f"  {f'{name}: real preferred to its perturbed copy':<44} {r['prefer_real']:>8} "
+            lines.append(f"  {f'{name}: real preferred to its perturbed copy':<52} {r['prefer_real']:>8} "
                          f"{r['baseline_prefer_real']:>9}   ({r['windows']} windows, mean score {r['mean_score']})")
     return "\n".join(lines)
 

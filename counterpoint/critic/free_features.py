@@ -270,21 +270,23 @@ def activity(w: Window) -> np.ndarray:
                      float(np.mean(n_sound < k))])
 
 
-def _triads(pcs: np.ndarray, bass: np.ndarray):
-    """(complete triad, sixth chord, diminished) masks for sonorities of three pitch classes (rows of pcs)."""
-    complete = np.zeros(pcs.shape[1], dtype=bool)
-    sixth = np.zeros_like(complete)
-    dim = np.zeros_like(complete)
-    for r in range(pcs.shape[0]):
-        rel = np.sort((pcs - pcs[r]) % 12, axis=0)
-        major = (rel[0] == 0) & (rel[1] == 4) & (rel[2] == 7)
-        minor = (rel[0] == 0) & (rel[1] == 3) & (rel[2] == 7)
-        d = (rel[0] == 0) & (rel[1] == 3) & (rel[2] == 6)
-        triad = major | minor
-        complete |= triad
-        sixth |= triad & (pcs[r] != bass)
-        dim |= d
-    return complete, sixth, dim
+def _chord_tables():
+    """By pitch-class set (a 12-bit mask): its size, whether it is a major or minor triad, a diminished
+    triad, and the triad's root (-1 when none)."""
+    size = np.array([bin(m).count("1") for m in range(4096)])
+    triad = np.zeros(4096, dtype=bool)
+    dim = np.zeros(4096, dtype=bool)
+    root = np.full(4096, -1)
+    for r in range(12):
+        for third, fifth, table in ((4, 7, triad), (3, 7, triad), (3, 6, dim)):
+            m = (1 << r) | (1 << (r + third) % 12) | (1 << (r + fifth) % 12)
+            table[m] = True
+            if table is triad:
+                root[m] = r
+    return size, triad, dim, root
+
+
+_SET_SIZE, _IS_TRIAD, _IS_DIM, _ROOT = _chord_tables()
 
 
 def texture_features(w: Window) -> np.ndarray:
@@ -294,8 +296,10 @@ def texture_features(w: Window) -> np.ndarray:
     if full.sum() >= 1:
         m = w.midi[:, full]
         pcs = m % 12
-        distinct = 1 + (pcs[1] != pcs[0]).astype(int) + ((pcs[2] != pcs[0]) & (pcs[2] != pcs[1])).astype(int)
-        complete, sixth, dim = _triads(pcs, pcs[0])
+        mask = (1 << pcs[0]) | (1 << pcs[1]) | (1 << pcs[2])
+        distinct = _SET_SIZE[mask]
+        complete, dim = _IS_TRIAD[mask], _IS_DIM[mask]
+        sixth = complete & (_ROOT[mask] != pcs[0])
         over_bass = (m[1:] - m[0]) % 12
         cons_bass = _IS_CONSONANT[over_bass]
         upper = np.abs(m[2] - m[1]) % 12

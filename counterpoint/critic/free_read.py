@@ -171,7 +171,7 @@ def piece_from_parts(parts: list, title: str = "", group: str = "") -> Piece:
         for m in parts[0].getElementsByClass("Measure"):
             ts = m.timeSignature or ts
             _, strong, beat = _metre(ts)
-            bars.append((float(m.offset), int(m.number or len(bars) + 1), strong, beat))
+            bars.append((float(m.offset), int(m.number if m.number is not None else len(bars) + 1), strong, beat))
     if not bars:
         bars = [(0.0, 1, 2.0, 1.0)]
     b = np.array(bars, dtype=float)
