@@ -70,7 +70,7 @@ def read_pieces(path: Path) -> list[dict] | None:
         from counterpoint.files.quiet import quiet
 
         with quiet():
-            parsed = converter.parse(str(path))
+            parsed = converter.parse(str(path), forceSource=True)  # never music21's own pickles: a cold read is cold
         group = path.stem
         if path.suffix == ".krn":
             from counterpoint.critic.corpus import read_header
