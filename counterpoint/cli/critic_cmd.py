@@ -18,21 +18,46 @@ def add_arguments(p) -> None:
     t.add_argument("--limit", type=int, metavar="N", help="use only N movements (a quick subset; default: all 1,318)")
     t.add_argument("--out", metavar="FILE",
                    help="where to write the model (default: the installed critic/model.json, which needs --force)")
-    t.add_argument("--max-train", type=int, default=7000, metavar="N",
-                   help="real training windows (default 7000), each also reduced to species skeletons")
-    t.add_argument("--max-test", type=int, default=400, metavar="N", help="real held-out examples (default 400)")
+    t.add_argument("--max-train", type=int, default=None, metavar="N",
+                   help="real training windows (default 7000, each also reduced to species skeletons; "
+                   "with --free: 20000 per voice count)")
+    t.add_argument("--max-test", type=int, default=None, metavar="N",
+                   help="real held-out examples (default 400; with --free: 3000 windows per voice count)")
+    t.add_argument("--free", action="store_true",
+                   help="train the free-polyphony critic (two- and three-voice windows in any rhythm) instead; "
+                   "--out is then a folder for free_model_2v.json and free_model_3v.json")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--force", action="store_true", help="overwrite --out (or the installed model) if it exists")
     e = sub.add_parser("evaluate", help="print the installed model's held-out metrics (or a fresh evaluation)")
     e.add_argument("--model", metavar="FILE", help="a model file (default: the installed one)")
     e.add_argument("--rerun", action="store_true", help="recompute the held-out metrics from the cached corpus")
     e.add_argument("--limit", type=int, metavar="N", help="with --rerun: use only N movements")
-    s = sub.add_parser("score", help="score a two-voice passage, or a species exercise of three voices or more over its voice pairs "
-                       "(MusicXML, kern, ABC), in [0, 1]")
+    e.add_argument("--free", action="store_true", help="the free-polyphony critic's metrics (with --rerun: "
+                   "held-out Palestrina, and every other corpus bundled with music21, no retraining)")
+    s = sub.add_parser("score", help="score a passage of two to four voices in any rhythm window by window, or a species "
+                       "exercise (MusicXML, kern, ABC), in [0, 1]")
     s.add_argument("file", metavar="FILE")
-    s.add_argument("--model", metavar="FILE", help="a model file (default: the installed one)")
+    s.add_argument("--model", metavar="FILE", help="a model file (default: the installed one; with the free critic, "
+                   "a free model for one voice count)")
+    s.add_argument("--style", choices=("auto", "species", "free"), default="auto",
+                   help="species: the species critic; free: the free-polyphony critic; auto (default): species for a "
+                   "species exercise, free for anything else")
+    s.add_argument("--voices", type=_voice_list, metavar="1,2,3",
+                   help="the free critic: score these voices only, numbered from the top")
     s.add_argument("--format", choices=("text", "json"), default="text")
     add_max_size(s)
+
+
+def _voice_list(text: str) -> tuple[int, ...]:
+    import argparse
+
+    try:
+        voices = tuple(int(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--voices takes voice numbers from the top, like 1,2,3, not '{text}'") from None
+    if not voices or min(voices) < 1 or len(set(voices)) != len(voices):
+        raise argparse.ArgumentTypeError(f"--voices takes distinct voice numbers from 1, like 1,2,3, not '{text}'")
+    return voices
 
 
 def run(args) -> int:
@@ -58,6 +83,10 @@ def _progress():
 
 
 def _train(args) -> int:
+    if args.free:
+        return _train_free(args)
+    args.max_train = 7000 if args.max_train is None else args.max_train
+    args.max_test = 400 if args.max_test is None else args.max_test
     from counterpoint.critic.corpus import build_dataset, load_dataset
     from counterpoint.critic.model import default_model_path
     from counterpoint.critic.train import train
@@ -112,6 +141,8 @@ def _metrics_table(m: dict) -> str:
 
 
 def _evaluate(args) -> int:
+    if args.free:
+        return _evaluate_free(args)
     from counterpoint.critic.model import load_model
 
     model = load_model(args.model)
@@ -144,17 +175,132 @@ def _evaluate(args) -> int:
 
 
 def _score(args) -> int:
-    from counterpoint.critic import load_model, score_file
+    from counterpoint.critic.free import as_piece_named, is_species, score_passage
+    from counterpoint.scorefile import parse_file
 
-    result = score_file(args.file, load_model(args.model) if args.model else None)
+    path = Path(args.file)
+    style = args.style
+    parsed = None
+    if style != "species":
+        parsed = parse_file(path)
+        if style == "auto":
+            style = "species" if args.voices is None and is_species(parsed, path.stem) else "free"
+    if style == "species":
+        from counterpoint.critic import load_model, score_file
+
+        result = score_file(path, load_model(args.model) if args.model else None)
+    else:
+        model = None
+        if args.model:
+            from counterpoint.critic.free_model import load_free_model
+
+            model = load_free_model(args.model)
+        result = score_passage(as_piece_named(parsed, path.stem), model, voices=args.voices)
     if args.format == "json":
         from counterpoint.io.writers import strict_json
 
         print(strict_json(result.to_dict(), indent=2))
         return 0
-    print(f"{args.file}: critic score {result.score:.3f}")
+    if style == "free":
+        k = len(result.windows[0]["voices"])
+        print(f"{args.file}: free critic score {result.score:.3f} (mean of {len(result.windows)} windows of {k} voices)")
+        for w in result.windows:
+            print(f"  bars {w['bars']:<9} {', '.join(w['voices']):<40} {w['score']:.3f}")
+    else:
+        print(f"{args.file}: critic score {result.score:.3f}")
     for voices, value in getattr(result, "pairs", ()):
         print(f"  {voices:<24} {value:.3f}")
     for r in result.reasons:
         print(f"  {'for' if r['direction'] == 'for' else 'against':<8} {r['feature']:<32} {r['value']:g} (typical {r['typical']:g})")
+    return 0
+
+
+# -- the free-polyphony critic ----------------------------------------------------------------------
+
+def _train_free(args) -> int:
+    import warnings
+
+    from counterpoint.critic.free import default_free_model_path
+    from counterpoint.critic.free_train import cross_corpus, load_pieces, train
+    from counterpoint.files.safe import check_destination
+
+    folder = Path(args.out) if args.out else default_free_model_path(2).parent
+    outs = {k: folder / f"free_model_{k}v.json" for k in (2, 3)}
+    for out in outs.values():
+        if not args.out and out.exists() and not args.force:
+            raise InputError(f"training would replace the installed model {out}; give --out FOLDER, or add --force.")
+        check_destination(out, force=args.force)
+    if args.limit is not None and args.limit < 2:
+        raise InputError("--limit must be at least 2, so that a mass can be held out.")
+    for flag, value in (("--max-train", args.max_train), ("--max-test", args.max_test)):
+        if value is not None and value < 1:
+            raise InputError(f"{flag} must be at least 1.")
+    n_train = args.max_train or 20_000
+    n_test = args.max_test or 3000
+    print(f"reading the Palestrina corpus{f' ({args.limit} movements)' if args.limit else ''}; parsed pieces are cached")
+    bar, update = _progress()
+    with bar, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pieces = load_pieces("palestrina", args.limit, progress=update)
+        if len({p.group for p in pieces}) < MIN_MASSES:
+            raise InputError(f"{len(pieces)} pieces from {len({p.group for p in pieces})} mass(es) are too few to "
+                             f"train and hold out a mass; raise --limit (at least {MIN_MASSES} masses).")
+        try:
+            models, metrics = train(pieces, budget={2: n_train, 3: n_train}, test_budget=n_test, seed=args.seed,
+                                    progress=update)
+            josquin = cross_corpus(models, {"josquin": load_pieces("josquin", progress=update)}, budget=n_test,
+                                   seed=args.seed, progress=update)
+        except ValueError:  # a side left empty: scikit-learn refuses 0 samples
+            raise InputError(f"{len(pieces)} pieces give too few windows to train and hold out; raise --limit.") from None
+    metrics["cross_corpus"] = josquin
+    for k, m in models.items():
+        m.metadata["metrics"] = metrics
+        m.metadata["limit"] = args.limit
+        m.save(outs[k], force=args.force)
+    print(_free_table(metrics))
+    print("\nwrote " + ", ".join(str(o) for o in outs.values()))
+    return 0
+
+
+def _free_table(m: dict) -> str:
+    lines = [f"trained on {m.get('train_groups')} masses, held out {m.get('test_groups')} other masses "
+             f"({m.get('pieces')} pieces); {m.get('train_seconds')} s", "",
+             f"  {'':<52} {'critic':>8} {'baseline':>9}"]
+    for k in (2, 3):
+        r = m.get(f"{k}v")
+        if r:
+            lines.append(f"  {f'held-out AUC real vs perturbed, {k} voices':<52} {r['auc_real_vs_perturbed']:>8} "
+                         f"{r['baseline_auc_real_vs_perturbed']:>9}   ({r['test_windows']} windows)")
+    for name, r in (m.get("cross_corpus") or {}).items():
+        if r.get("windows"):
+            lines.append(f"  {f'{name}: real preferred to its perturbed copy':<52} {r['prefer_real']:>8} "
+                         f"{r['baseline_prefer_real']:>9}   ({r['windows']} windows, mean score {r['mean_score']})")
+    return "\n".join(lines)
+
+
+def _evaluate_free(args) -> int:
+    import warnings
+
+    from counterpoint.critic.free import default_free_model_path
+    from counterpoint.critic.free_model import load_free_model
+
+    models = {k: load_free_model(default_free_model_path(k)) for k in (2, 3)}
+    if args.model:
+        m = load_free_model(args.model)
+        models[m.metadata.get("voices", len(models))] = m
+    metrics = dict(models[2].metadata.get("metrics") or {})
+    if args.rerun:
+        from counterpoint.critic.free_train import CORPORA, cross_corpus, load_pieces, split_by_group
+
+        bar, update = _progress()
+        with bar, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pal = load_pieces("palestrina", args.limit, progress=update)
+            _, held_out = split_by_group(pal, seed=int(models[2].metadata.get("seed", 0)))
+            corpora = {"palestrina (held-out masses)": held_out}
+            corpora.update({c: load_pieces(c, progress=update) for c in CORPORA if c != "palestrina"})
+            metrics["cross_corpus"] = cross_corpus(models, corpora, progress=update)
+    if not metrics:
+        raise InputError("the free models carry no metrics; run with --rerun.")
+    print(_free_table(metrics))
     return 0

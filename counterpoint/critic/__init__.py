@@ -7,6 +7,9 @@
 [0, 1] (how much the line is like the real music) and the features that weighed most for and against.
 ``score_file`` applies the critic's own reduction to any two-voice passage in any rhythm. The model,
 its card and the training recipe are in the repository's ``critic/`` folder.
+
+Free polyphony (two to four voices in any rhythm, as real music is) has a critic of its own:
+:func:`counterpoint.critic.free.score_passage`.
 """
 
 from __future__ import annotations
