@@ -49,6 +49,40 @@ def default_rank(critic: bool = True) -> tuple[Ranker, str]:
 
 
 TEXTURE_OPTIONS = ("cf_voice", "mode")  # what generate_texture takes beside the common arguments
+# Ranking cost of a texture = rule penalty + TEXTURE_BLEND * (1 - free critic score); see bench/texture_critic.py
+# and docs/benchmarks.md ("The free critic ranks textures") for how the weight was chosen.
+TEXTURE_BLEND = 20.0
+
+
+def texture_rank(critic: bool = True, weight: float = TEXTURE_BLEND):
+    """The ranking of three- and four-voice textures: the rule penalty blended with the free-polyphony
+    critic's doubt (:func:`counterpoint.critic.free.score_passage`, a texture's triples), or None for the
+    penalty alone (and a note why, when the critic was asked for but cannot be had)."""
+    if not critic:
+        return None, ""
+    from counterpoint.critic.free import free_models, score_passage
+    from counterpoint.errors import InputError
+
+    try:
+        free_models(None)
+    except InputError as exc:
+        return None, f"ranked by rules alone: {exc}"
+
+    def rank(solutions) -> list[float]:
+        out = []
+        for sol in solutions:
+            try:
+                found = score_passage(sol.texture)
+            except InputError:  # no window the critic can read: the penalty alone
+                out.append(sol.penalty + weight)
+                continue
+            sol.parts["critic"] = round(found.score, 4)
+            sol.critic = found
+            out.append(sol.penalty + weight * (1 - found.score))
+        return out
+
+    rank.__doc__ = f"rule penalty + {weight:g} × (1 − free critic score)"
+    return rank, ""
 
 
 def generate(cf, species: int | tuple[int, ...] = 1, position: str = "above", rules="fux", n: int = 10,
@@ -59,7 +93,8 @@ def generate(cf, species: int | tuple[int, ...] = 1, position: str = "above", ru
     With ``species`` a tuple or list (each free voice's species, top first) it writes three voices or more:
     :func:`counterpoint.generator.texture.generate_texture` with ``cf_voice`` (from 1, the highest; by
     default the lowest voice) and ``mode``; default time limit 10 s. Textures are ranked by their rule
-    penalty alone in this version (the critic, trained on two voices, does not rank them).
+    penalty blended with the free-polyphony critic (:func:`texture_rank`), or by the penalty alone when
+    ``critic`` is false.
 
     >>> best = generate("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=1, n=2, seed=1, effort=10)
     >>> len(best), all(s.report.ok for s in best), "critic" in best[0].parts
@@ -69,7 +104,7 @@ def generate(cf, species: int | tuple[int, ...] = 1, position: str = "above", ru
     (2, True)
     """
     if isinstance(species, (tuple, list)):
-        return _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, options)
+        return _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, options, critic)
     time_limit = 5.0 if time_limit is None else time_limit
     why = ""
     if rank is None:
@@ -80,7 +115,7 @@ def generate(cf, species: int | tuple[int, ...] = 1, position: str = "above", ru
     return result
 
 
-def _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, options):
+def _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, options, critic=True):
     from counterpoint.errors import InputError
     from counterpoint.generator.texture import generate_texture
 
@@ -90,7 +125,11 @@ def _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, o
                          "or more; give cf_voice and mode only.")
     if position != "above":
         raise InputError("position does not apply to three voices or more; say where the cantus firmus is with cf_voice.")
-    if rank is not None:
-        raise InputError("a custom rank does not apply to three voices or more yet; textures are ranked by penalty.")
-    return generate_texture(cf, species=tuple(species), rules=rules, n=n, seed=seed,
-                            time_limit=10.0 if time_limit is None else time_limit, **options)
+    why = ""
+    if rank is None:
+        rank, why = texture_rank(critic)
+    result = generate_texture(cf, species=tuple(species), rules=rules, n=n, seed=seed,
+                              time_limit=10.0 if time_limit is None else time_limit, rank=rank, **options)
+    if why:
+        result.stats["notes"] = [why]
+    return result

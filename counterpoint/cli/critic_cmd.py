@@ -28,6 +28,9 @@ def add_arguments(p) -> None:
                    "--out is then a folder for free_model_2v.json and free_model_3v.json")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--force", action="store_true", help="overwrite --out (or the installed model) if it exists")
+    from counterpoint.cli.feedback_cmd import add_feedback_arguments
+
+    add_feedback_arguments(t)  # --feedback: adjust a trained model to people's judgements (docs/feedback.md)
     e = sub.add_parser("evaluate", help="print the installed model's held-out metrics (or a fresh evaluation)")
     e.add_argument("--model", metavar="FILE", help="a model file (default: the installed one)")
     e.add_argument("--rerun", action="store_true", help="recompute the held-out metrics from the cached corpus")
@@ -83,6 +86,12 @@ def _progress():
 
 
 def _train(args) -> int:
+    if args.feedback:
+        if args.free:
+            raise InputError("--feedback adjusts the species critic; it does not apply to --free yet.")
+        from counterpoint.cli.feedback_cmd import retrain_with_feedback
+
+        return retrain_with_feedback(args)
     if args.free:
         return _train_free(args)
     args.max_train = 7000 if args.max_train is None else args.max_train

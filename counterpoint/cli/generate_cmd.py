@@ -88,7 +88,7 @@ TEXTURE_SUFFIXES = (".musicxml", ".xml", ".mxl", ".mid", ".midi", ".json")
 
 def run_texture(args) -> int:
     """Three voices or more: every free voice written together against the cantus firmus."""
-    from counterpoint.generator.texture import generate_texture
+    from counterpoint.ranking import generate
 
     for flag, given in (("--below", args.below), ("--range", args.voice_range), ("--effort", args.effort is not None)):
         if given:
@@ -106,8 +106,8 @@ def run_texture(args) -> int:
         out = check_out(args.out, force=args.force, inputs=inputs)
     cf = args.cf if args.cf else Path(args.input)
     t0 = time.monotonic()
-    found = generate_texture(cf, species=args.species, cf_voice=args.cf_voice, rules=args.rules, n=args.n,
-                             seed=args.seed, time_limit=args.time_limit, mode=args.mode)
+    found = generate(cf, species=args.species, cf_voice=args.cf_voice, rules=args.rules, n=args.n, seed=args.seed,
+                     time_limit=args.time_limit, mode=args.mode, critic=not args.no_critic)
     elapsed = time.monotonic() - t0
     if out is not None:
         _write_texture(found, out, force=args.force, inputs=inputs)
@@ -142,15 +142,23 @@ def _write_texture(found, path: Path, *, force: bool, inputs) -> Path:
 def _texture_text(found, args, elapsed, out) -> str:
     tex = found[0].texture
     st = found.stats
+    ranked = ("rule penalty and the free-polyphony critic" if "critic" in found[0].parts else "rule penalty")
     lines = [f"{tex.describe}; rulebook {found[0].report.rulebook}: the best {len(found)} of {st['textures']} textures "
-             f"that pass every rule, ranked by rule penalty ({elapsed:.1f} s)", ""]
+             f"that pass every rule, ranked by {ranked} ({elapsed:.1f} s)", ""]
+    lines[1:1] = [f"note: {note}" for note in st.get("notes", ())]
     if st.get("timed_out"):
         lines.insert(1, "note: the time limit cut the search short; another run with the same seed may differ "
                         "(allow more with --time-limit).")
     width = max(len(name) for name, _ in found[0].voices)
     for k, s in enumerate(found, 1):
         why = s.penalty_summary() or "no preference broken"
-        lines.append(f" #{k:<2} penalty {s.penalty:g}  ({why})")
+        taste = ""
+        if "critic" in s.parts:
+            from counterpoint.critic.scoring import CriticScore
+
+            reasons = CriticScore(s.critic.score, s.critic.reasons).summary() if hasattr(s, "critic") else ""
+            taste = f", critic {s.parts['critic']:.2f}" + (f" ({reasons})" if reasons else "")
+        lines.append(f" #{k:<2} penalty {s.penalty:g}{taste}  ({why})")
         for name, notes in s.voices:
             lines.append(f"     {name:<{width}}  {notes}")
     if len(found) < args.n:

@@ -419,10 +419,12 @@ def _counted(fn, voice: _Voice):
 # -- the entry point ----------------------------------------------------------------------------------------
 
 def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux", n: int = 10, seed: int | None = None,
-                     time_limit: float = 10.0, mode: str | Mode | None = None) -> TextureResult:
+                     time_limit: float = 10.0, mode: str | Mode | None = None, rank=None) -> TextureResult:
     """Up to ``n`` textures, best first, of ``len(species) + 1`` voices with ``cf`` in voice ``cf_voice``
     (counted from 1, the highest; by default the lowest voice) and each free voice, top first, in its ``species``; every one passes
-    :func:`~counterpoint.catalogue.texture_engine.check_texture` with no error, ranked by its penalty.
+    :func:`~counterpoint.catalogue.texture_engine.check_texture` with no error, ranked by its penalty, or by
+    ``rank`` (a function of the list of solutions that returns their costs, lower better; it may fill each
+    solution's ``parts``), which gets the last tenth of the time limit.
 
     Raises :class:`NoSolutionError` when none is found within ``time_limit`` seconds, naming the voice that
     could not be written, and :class:`InputError` for unusable arguments. The same seed gives the same
@@ -441,7 +443,7 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     book = load_rulebook(rules)
     _check_cantus(base, book)
     t0 = time.monotonic()
-    deadline = t0 + time_limit
+    deadline = t0 + (0.9 * time_limit if rank is not None else time_limit)  # a tenth left for the ranking
     rng = random.Random(seed)
     gen = _Generator(base, species, cf_voice - 1, book, rng)
     pool: dict[tuple, TextureSolution] = {}
@@ -470,7 +472,11 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
                 first = time.monotonic() - t0
     if not pool:
         raise NoSolutionError(_why(gen, time_limit))
-    ranked = sorted(pool.values(), key=lambda s: (s.score, _key_text(s)))
+    found = list(pool.values())
+    if rank is not None:  # a cost per texture (lower is better), in place of the penalty
+        for sol, cost in zip(found, rank(found)):
+            sol.score = float(cost)
+    ranked = sorted(found, key=lambda s: (s.score, _key_text(s)))
     result = TextureResult(select_diverse(ranked, n, max(2, (base.n_bars + 2) // 4)))
     result.stats = {"textures": len(pool), "tried": gen.tried, "rejected": gen.rejected, "attempts": attempts,
                     "seconds": time.monotonic() - t0, "first_seconds": first,

@@ -120,28 +120,22 @@ def test_retrain_writes_a_new_model_and_never_the_installed_one(tmp_path, capsys
     assert sha(default_model_path()) == installed
 
 
-def test_the_functions_critic_train_will_call(tmp_path, capsys):
-    """`critic train --feedback` (wired by the lead) adds these arguments and calls retrain_with_feedback."""
-    import argparse
-
-    from counterpoint.cli.feedback_cmd import add_feedback_arguments, retrain_with_feedback
-
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--out")
-    parser.add_argument("--force", action="store_true")
-    add_feedback_arguments(parser)
+def test_critic_train_with_feedback_adjusts_the_installed_model_into_out(tmp_path, capsys):
+    installed = sha(default_model_path())
     store = str(tmp_path / "s.sqlite3")
     run(capsys, "feedback", "add", "--prefer", str(FIG5), str(FIG6), "--store", store)
-    args = parser.parse_args(["--feedback", "--store", store, "--out", str(tmp_path / "m.json")])
-    assert args.feedback and retrain_with_feedback(args) == 0
-    assert load_model(tmp_path / "m.json").metadata["feedback"]["preferences"] == 1
-    from counterpoint.errors import InputError
-
-    with pytest.raises(InputError, match="give --out FILE"):
-        retrain_with_feedback(parser.parse_args(["--feedback", "--store", store]))
-    with pytest.raises(InputError, match="installed model"):
-        retrain_with_feedback(parser.parse_args(["--feedback", "--store", store, "--out", str(default_model_path()),
-                                                 "--force"]))
+    out = tmp_path / "m.json"
+    code, text, err = run(capsys, "critic", "train", "--feedback", "--store", store, "--out", str(out))
+    assert (code, err) == (0, ""), err
+    assert "1 preference" in text and load_model(out).metadata["feedback"]["preferences"] == 1
+    code, _, err = run(capsys, "critic", "train", "--feedback", "--store", store)
+    assert code == 2 and "give --out FILE" in err
+    code, _, err = run(capsys, "critic", "train", "--feedback", "--store", store, "--out", str(default_model_path()),
+                       "--force")
+    assert code == 2 and "installed model" in err
+    code, _, err = run(capsys, "critic", "train", "--feedback", "--free", "--store", store, "--out", str(out), "--force")
+    assert code == 2 and "--free" in err
+    assert sha(default_model_path()) == installed
 
 
 def _adder(store: str, k: int) -> subprocess.Popen:

@@ -147,3 +147,15 @@ def test_property_every_texture_passes(figure, species, cf_voice, seed):
     except NoSolutionError:
         return  # allowed: the claim is about what comes back
     assert_all_pass(found, species, cf_voice)
+
+
+def test_textures_are_ranked_by_penalty_and_the_free_critic_by_default():
+    from counterpoint.ranking import TEXTURE_BLEND, generate
+
+    found = generate(DORIAN, species=(1, 1), cf_voice=3, n=5, seed=1, time_limit=4)
+    blended = [s.penalty + TEXTURE_BLEND * (1 - s.parts["critic"]) for s in found]  # the critic's score, rounded
+    assert all(0 <= s.parts["critic"] <= 1 for s in found)
+    assert all(abs(s.score - c) < 0.01 for s, c in zip(found, blended))
+    assert [s.score for s in found] == sorted(s.score for s in found)
+    plain = generate(DORIAN, species=(1, 1), cf_voice=3, n=5, seed=1, time_limit=4, critic=False)
+    assert all("critic" not in s.parts for s in plain) and [s.score for s in plain] == [s.penalty for s in plain]

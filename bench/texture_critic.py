@@ -1,0 +1,70 @@
+"""Does the free-polyphony critic (critic/free_model_3v.json) prefer Fux's own three- and four-voice textures
+to the generator's, and what does blending it into the texture ranking do to Fux's rank?
+
+    PYTHONPATH=. .venv/bin/python bench/texture_critic.py              # the 76 figures, a few minutes
+    PYTHONPATH=. .venv/bin/python bench/texture_critic.py --limit 10
+
+For every figure of tests/data/fux_gradus/figures_voices.tsv: generate_texture over his cantus firmus with
+his species per voice (n=10, seed 1, time limit 2 s for three voices, 4 s for four), then score his texture
+and every generated one with the free critic (a four-voice texture over its triples). Prints the AUC of
+"Fux's texture scores above a generated one", and for blend weights W the share of figures where Fux's
+texture ranks first among the 11 by cost = rule penalty + W * (1 - critic score), and its mean rank.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WEIGHTS = (0, 5, 10, 20, 40)
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from counterpoint.catalogue.rulebook import load_rulebook
+    from counterpoint.catalogue.texture_engine import check_texture
+    from counterpoint.critic.free import score_passage
+    from counterpoint.errors import NoSolutionError
+    from counterpoint.generator.texture import generate_texture
+    from tests.support import fux_voice_figures, load_fux_voices
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int)
+    args = ap.parse_args()
+    book = load_rulebook("fux")
+    rows = []
+    t0 = time.monotonic()
+    for row in fux_voice_figures()[: args.limit]:
+        fux = load_fux_voices(row["figure"])
+        cf = " ".join(n.pitch.name for n in fux.cf if n.pitch is not None)
+        species = tuple(int(s) for s in row["species"].split(","))
+        try:
+            found = generate_texture(cf, species=species, cf_voice=int(row["cf_voice"]), n=10, seed=1,
+                                     time_limit=2.0 if len(fux.voices) == 3 else 4.0, mode=fux.mode)
+        except NoSolutionError:
+            continue
+        own = (check_texture(fux, book).penalty, score_passage(fux).score)
+        gen = [(s.penalty, score_passage(s.texture).score) for s in found]
+        rows.append((row["figure"], len(fux.voices), own, gen))
+    pairs = [(own[1], g[1]) for _, _, own, gen in rows for g in gen]
+    auc = sum(1.0 if a > b else 0.5 if a == b else 0.0 for a, b in pairs) / len(pairs)
+    print(f"{len(rows)} figures, {len(pairs)} generated textures ({time.monotonic() - t0:.0f} s)\n")
+    print(f"free critic, Fux's texture vs a generated one over his cantus firmus: AUC {auc:.3f}")
+    mean_f = sum(own[1] for *_, own, _ in rows) / len(rows)
+    mean_g = sum(g[1] for *_, gen in rows for g in gen) / len(pairs)
+    print(f"mean critic score: Fux {mean_f:.3f}, generated {mean_g:.3f}\n")
+    print("| W | Fux's texture ranks first | mean rank of Fux's among 11 |")
+    print("|---:|---:|---:|")
+    for w in WEIGHTS:
+        ranks = []
+        for *_, own, gen in rows:
+            mine = own[0] + w * (1 - own[1])
+            ranks.append(1 + sum(1 for p, s in gen if p + w * (1 - s) < mine))
+        print(f"| {w} | {sum(r == 1 for r in ranks)}/{len(ranks)} | {sum(ranks) / len(ranks):.2f} |")
+
+
+if __name__ == "__main__":
+    main()
