@@ -1,7 +1,7 @@
 """Suite-wide set-up: the tests never write into the user's home.
 
-The critic's corpus cache defaults to ``~/.cache/counterpoint``, and the feedback store to
-``~/.local/share/counterpoint``; every test run gets its own of each instead.
+The critic's corpus cache defaults to ``~/.cache/counterpoint`` (``COUNTERPOINT_CACHE``), and the feedback
+store to ``~/.local/share/counterpoint`` (``COUNTERPOINT_DATA``); every test run gets its own of each instead.
 """
 
 from __future__ import annotations
@@ -10,24 +10,17 @@ import os
 
 import pytest
 
-
-@pytest.fixture(scope="session", autouse=True)
-def _private_corpus_cache(tmp_path_factory):
-    old = os.environ.get("COUNTERPOINT_CACHE")
-    os.environ["COUNTERPOINT_CACHE"] = str(tmp_path_factory.mktemp("corpus-cache"))
-    yield
-    if old is None:
-        os.environ.pop("COUNTERPOINT_CACHE", None)
-    else:
-        os.environ["COUNTERPOINT_CACHE"] = old
+PRIVATE = {"COUNTERPOINT_CACHE": "corpus-cache", "COUNTERPOINT_DATA": "data"}
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _private_data_dir(tmp_path_factory):
-    old = os.environ.get("COUNTERPOINT_DATA")
-    os.environ["COUNTERPOINT_DATA"] = str(tmp_path_factory.mktemp("data"))
+def _private_dirs(tmp_path_factory):
+    old = {name: os.environ.get(name) for name in PRIVATE}
+    for name, folder in PRIVATE.items():
+        os.environ[name] = str(tmp_path_factory.mktemp(folder))
     yield
-    if old is None:
-        os.environ.pop("COUNTERPOINT_DATA", None)
-    else:
-        os.environ["COUNTERPOINT_DATA"] = old
+    for name, value in old.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

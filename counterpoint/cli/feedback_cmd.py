@@ -19,7 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from counterpoint.cli.options import add_max_size
+from counterpoint.cli.options import add_max_size, number_between
 from counterpoint.errors import InputError
 
 
@@ -44,15 +44,7 @@ def judgement_id(text: str) -> int:
 
 
 def regularisation(text: str) -> float:
-    import math
-
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or not 1e-6 <= value <= 1e6:
-        raise argparse.ArgumentTypeError(f"--regularisation must be a number from 1e-06 to 1e+06, not '{text[:40]}'")
-    return value
+    return number_between(text, "--regularisation", 1e-6, 1e6)
 
 
 def _store_option(p) -> None:

@@ -25,15 +25,19 @@ def count(text: str) -> int:
     return value
 
 
-def seconds(text: str) -> float:
+def number_between(text: str, flag: str, low: float, high: float, what: str = "a number") -> float:
+    """A finite number from ``low`` to ``high``, or argparse's error naming ``flag``."""
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or not MIN_TIME_LIMIT <= value <= MAX_TIME_LIMIT:
-        raise argparse.ArgumentTypeError(f"--time-limit must be a number of seconds from {MIN_TIME_LIMIT:g} to "
-                                         f"{MAX_TIME_LIMIT:g}, not '{text}'")
+    if not math.isfinite(value) or not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{flag} must be {what} from {low:g} to {high:g}, not '{text[:40]}'")
     return value
+
+
+def seconds(text: str) -> float:
+    return number_between(text, "--time-limit", MIN_TIME_LIMIT, MAX_TIME_LIMIT, "a number of seconds")
 
 
 def megabytes(text: str) -> float:

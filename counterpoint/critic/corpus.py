@@ -236,10 +236,15 @@ def split_by_mass(passages: list[Passage], test_fraction: float = 0.2,
                   seed: int = 0) -> tuple[list[Passage], list[Passage]]:
     """(train, test): whole masses go to the test side, about ``test_fraction`` of the masses (at least
     one, and never all, when there are two or more); the same inputs always give the same split."""
-    masses = sorted({p.mass for p in passages})
-    random.Random(seed).shuffle(masses)
-    n_test = round(len(masses) * test_fraction)
-    if test_fraction > 0 and len(masses) > 1:
-        n_test = min(max(n_test, 1), len(masses) - 1)
-    test_masses = set(masses[:n_test])
-    return ([p for p in passages if p.mass not in test_masses], [p for p in passages if p.mass in test_masses])
+    return split_by_key(passages, lambda p: p.mass, test_fraction, seed)
+
+
+def split_by_key(items: list, key, test_fraction: float = 0.2, seed: int = 0) -> tuple[list, list]:
+    """(train, test) with whole groups (``key(item)``, a mass) on the test side, as split_by_mass describes."""
+    groups = sorted({key(p) for p in items})
+    random.Random(seed).shuffle(groups)
+    n_test = round(len(groups) * test_fraction)
+    if test_fraction > 0 and len(groups) > 1:
+        n_test = min(max(n_test, 1), len(groups) - 1)
+    test = set(groups[:n_test])
+    return [p for p in items if key(p) not in test], [p for p in items if key(p) in test]

@@ -92,6 +92,13 @@ def perturb(piece: Piece, lines: list[Line], a: float, b: float, rng: random.Ran
     if inside.size == 0:
         return lines
     pick = rng.sample(list(inside), max(1, round(inside.size / 3)))
+    return move_notes(piece, lines, r, pick, a, rng)
+
+
+def move_notes(piece: Piece, lines: list[Line], r: int, pick, a: float, rng: random.Random) -> list[Line]:
+    """The lines with voice r's notes at indices ``pick`` each moved by a step or a third, up or down,
+    spelled by the key signature in force at ``a``; rhythm kept."""
+    v = lines[r]
     diat = v.diat.copy()
     for i in pick:
         diat[i] += rng.choice((-2, -1, 1, 2))

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from counterpoint.critic.free import featurize, perturb, window_lines, windows
+from counterpoint.critic.free import featurize, move_notes, perturb, window_lines, windows
 from counterpoint.critic.free_features import NAMES, consonance_share, window_features
 from counterpoint.critic.free_read import Line, Piece, pieces_from_parsed
 from counterpoint.critic.model import CriticModel, from_sklearn_trees
@@ -118,35 +118,22 @@ def load_pieces(name: str, limit: int | None = None, workers: int = 2, progress:
 
 def split_by_group(pieces: list[Piece], test_fraction: float = 0.2, seed: int = 0) -> tuple[list[Piece], list[Piece]]:
     """(train, test) with whole groups (masses) on the test side, as ``corpus.split_by_mass`` does."""
-    groups = sorted({p.group for p in pieces})
-    random.Random(seed).shuffle(groups)
-    n_test = round(len(groups) * test_fraction)
-    if test_fraction > 0 and len(groups) > 1:
-        n_test = min(max(n_test, 1), len(groups) - 1)
-    test = set(groups[:n_test])
-    return [p for p in pieces if p.group not in test], [p for p in pieces if p.group in test]
+    from counterpoint.critic.corpus import split_by_key
+
+    return split_by_key(pieces, lambda p: p.group, test_fraction, seed)
 
 
 # -- examples ---------------------------------------------------------------------------------------
 
 def light_perturb(piece: Piece, lines: list[Line], a: float, b: float, rng: random.Random) -> list[Line]:
     """One to three notes of one voice moved by a step or a third (a subtler negative for training)."""
-    from counterpoint.critic.free_read import key_midi
-
     r = rng.randrange(len(lines))
     v = lines[r]
     lo, hi = np.searchsorted(v.start, [a - 1e-9, b - 1e-9])
     if hi <= lo:
         return lines
     pick = rng.sample(range(int(lo), int(hi)), min(int(hi - lo), rng.randint(1, 3)))
-    diat = v.diat.copy()
-    for i in pick:
-        diat[i] += rng.choice((-2, -1, 1, 2))
-    midi = v.midi.copy()
-    midi[pick] = key_midi(diat[pick], piece.sharps_at(a))
-    out = list(lines)
-    out[r] = Line(v.name, v.start, v.end, midi, diat)
-    return out
+    return move_notes(piece, lines, r, pick, a, rng)
 
 
 def _examples_job(args) -> dict:
