@@ -92,6 +92,7 @@ class TextureSolution:
         return {"voices": [{"name": name, "notes": notes} for name, notes in self.voices],
                 "cf_voice": self.texture.cf_voice + 1, "species": list(self.texture.species),
                 "score": round(self.score, 4), "penalty": self.penalty,
+                **({"critic": self.parts["critic"]} if "critic" in self.parts else {}),
                 "penalties": [{"code": v.code, "name": v.name, "place": v.place, "voice": v.voice, "cost": v.weight}
                               for v in self.report.warnings]}
 

@@ -157,5 +157,7 @@ def test_textures_are_ranked_by_penalty_and_the_free_critic_by_default():
     assert all(0 <= s.parts["critic"] <= 1 for s in found)
     assert all(abs(s.score - c) < 0.01 for s, c in zip(found, blended))
     assert [s.score for s in found] == sorted(s.score for s in found)
+    assert found[0].to_dict()["critic"] == found[0].parts["critic"]
     plain = generate(DORIAN, species=(1, 1), cf_voice=3, n=5, seed=1, time_limit=4, critic=False)
     assert all("critic" not in s.parts for s in plain) and [s.score for s in plain] == [s.penalty for s in plain]
+    assert "critic" not in plain[0].to_dict()
