@@ -58,7 +58,7 @@ def check(exercise, rules: str | Path | Rulebook = "fux", *, species: int | None
         if reports and hasattr(reports[0].exercise, "voices"):
             raise InputError(f"{Path(exercise).name} holds {len(reports)} exercises ({reports[0].where}, ...); "
                              "check_all gives a report for each.")
-    ex = as_exercise(exercise, species=species, cf_voice=cf_voice, mode=mode)
+    ex = as_exercise(exercise, species=_one_species(species), cf_voice=cf_voice, mode=mode)
     report = check_exercise(ex, book)
     if isinstance(exercise, (str, Path)):
         report.path = str(exercise)

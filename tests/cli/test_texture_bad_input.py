@@ -81,3 +81,14 @@ def test_parts_of_different_lengths(tmp_path, capsys):
 def test_generate_with_a_cf_voice_beyond_the_voices(capsys):
     assert main(["generate", "--cf", " ".join(DORIAN), "--species", "1,3", "--cf-voice", "4"]) == 2
     assert "from 1 (the highest) to 3" in one_sentence(capsys)
+
+
+def test_the_library_refuses_several_species_for_two_voices():
+    import counterpoint
+    from counterpoint.errors import InputError
+    from counterpoint.model.build import from_text
+
+    ex = from_text("D4 F4 E4 D4", "A4 A4 G4 F#4")
+    with pytest.raises(InputError, match="2 species were given for a two-voice exercise"):
+        counterpoint.check(ex, species=(1, 3))
+    assert counterpoint.check(ex, species=[1]).exercise.species == 1
