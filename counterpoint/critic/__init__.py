@@ -32,41 +32,47 @@ def score_file(path, model: CriticModel | None = None) -> CriticScore:
     """
     from pathlib import Path
 
-    from counterpoint.critic.corpus import Passage
-    from counterpoint.critic.examples import passage_exercises
-    from counterpoint.critic.reduce import score_passages
     from counterpoint.critic.scoring import cached_model, features
-    from counterpoint.errors import InputError
-    from counterpoint.model.exercise import Exercise
     from counterpoint.scorefile import parse_file
-
-    exercise_from_score = Exercise.from_music21  # the reader lives in counterpoint.io.m21, registered with the model
 
     model = model or cached_model()
     path = Path(path)
-    parsed = parse_file(path)
-    from counterpoint.model.exercise import edge
+    texture, exercises = file_exercises(parse_file(path), path.name, path.stem, path.name)
+    if texture is not None:  # three voices or more: a species texture, scored over its voice pairs
+        return score_texture(texture, model)
+    X = features(exercises, model)
+    return CriticScore(float(model.score(X).mean()), model.reasons(X.mean(axis=0)))
+
+
+def file_exercises(parsed, name: str, title: str, file_name: str) -> tuple[object | None, list]:
+    """(texture or None, the two-voice exercises the critic reads) in a parsed file: a texture of three voices or
+    more over its voice pairs, a species exercise as it is, anything else reduced as the training music was.
+    InputError, naming the file as ``name``, when none can be read."""
+    from counterpoint.critic.corpus import Passage
+    from counterpoint.critic.examples import passage_exercises
+    from counterpoint.critic.reduce import score_passages
+    from counterpoint.critic.scoring import texture_pairs
+    from counterpoint.errors import InputError
+    from counterpoint.model.exercise import Exercise, edge
 
     voiced = [p for p in getattr(parsed, "parts", []) if any(not e.isRest for e in p.recurse().notesAndRests)]
-    if len(voiced) >= 3:  # three voices or more: a species texture, scored over its voice pairs
-        from counterpoint.critic.scoring import score_texture
-
-        return score_texture(edge("texture_from_score")(parsed, title=path.stem), model)
+    if len(voiced) >= 3:
+        texture = edge("texture_from_score")(parsed, title=title)
+        return texture, [ex for _, ex in texture_pairs(texture)]
     try:
-        exercise = exercise_from_score(parsed)
+        exercise = Exercise.from_music21(parsed)  # the reader lives in counterpoint.io.m21, registered with the model
     except InputError:
         exercise = None  # not a species exercise: reduce it as the training music was
     if exercise is not None and exercise.is_cantus_only:
-        raise InputError(f"{path.name} holds one voice; the critic scores two-voice counterpoint.")
+        raise InputError(f"{name} holds one voice; the critic scores two-voice counterpoint.")
     if exercise is not None:
-        exercises = [exercise]
-    else:
-        if len(parsed.parts) != 2:
-            raise InputError(f"{path.name} has {len(parsed.parts)} parts; the critic scores two-voice passages.")
-        exercises = [ex for fields in score_passages(parsed)
-                     for ex in passage_exercises(Passage("", path.stem, path.name, final=None, **fields))]
-        if not exercises:
-            raise InputError(f"{path.name} has no stretch of six bars where one voice moves only on bar lines, "
-                             "which the critic needs as its cantus firmus.")
-    X = features(exercises, model)
-    return CriticScore(float(model.score(X).mean()), model.reasons(X.mean(axis=0)))
+        return None, [exercise]
+    parts = len(getattr(parsed, "parts", []))
+    if parts != 2:
+        raise InputError(f"{name} has {parts} parts; the critic scores two-voice passages.")
+    exercises = [ex for fields in score_passages(parsed)
+                 for ex in passage_exercises(Passage("", title, file_name, final=None, **fields))]
+    if not exercises:
+        raise InputError(f"{name} has no stretch of six bars where one voice moves only on bar lines, "
+                         "which the critic needs as its cantus firmus.")
+    return None, exercises

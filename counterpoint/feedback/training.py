@@ -67,33 +67,11 @@ def passage_rows(passage: Passage, model) -> np.ndarray:
 
 
 def _file_rows(path: Path, model, title: str) -> np.ndarray:
-    # The same three readings as counterpoint.critic.score_file, which returns only the score.
-    from counterpoint.critic.corpus import Passage as CorpusPassage
-    from counterpoint.critic.examples import passage_exercises
-    from counterpoint.critic.reduce import score_passages
-    from counterpoint.critic.scoring import features, texture_pairs
-    from counterpoint.model.exercise import Exercise, edge
+    from counterpoint.critic import file_exercises
+    from counterpoint.critic.scoring import features
     from counterpoint.scorefile import parse_file
 
-    parsed = parse_file(path)
-    voiced = [p for p in getattr(parsed, "parts", []) if any(not e.isRest for e in p.recurse().notesAndRests)]
-    if len(voiced) >= 3:
-        texture = edge("texture_from_score")(parsed, title=title)
-        return features([ex for _, ex in texture_pairs(texture)], model)
-    try:
-        exercise = Exercise.from_music21(parsed)
-    except InputError:
-        exercise = None
-    if exercise is not None:
-        if exercise.is_cantus_only:
-            raise InputError("it holds one voice; the critic reads two or more.")
-        return features([exercise], model)
-    if len(getattr(parsed, "parts", [])) != 2:
-        raise InputError("it is neither a species exercise nor a two-voice passage.")
-    exercises = [ex for fields in score_passages(parsed)
-                 for ex in passage_exercises(CorpusPassage("", title, path.name, final=None, **fields))]
-    if not exercises:
-        raise InputError("it has no stretch of six bars where one voice moves only on bar lines.")
+    _, exercises = file_exercises(parse_file(path), "it", title, path.name)
     return features(exercises, model)
 
 
