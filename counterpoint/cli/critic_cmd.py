@@ -197,7 +197,7 @@ def _score(args) -> int:
     if style == "species":
         from counterpoint.critic import load_model, score_file
 
-        result = score_file(path, load_model(args.model) if args.model else None)
+        result = score_file(path, load_model(args.model) if args.model else None, parsed=parsed)
     else:
         model = None
         if args.model:

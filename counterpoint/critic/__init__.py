@@ -22,13 +22,14 @@ __all__ = ["score", "score_many", "score_file", "score_texture", "CriticScore", 
            "default_model_path", "blended_rank", "blend_weights", "BLEND"]
 
 
-def score_file(path, model: CriticModel | None = None) -> CriticScore:
+def score_file(path, model: CriticModel | None = None, *, parsed=None) -> CriticScore:
     """Score a two-voice passage from a file (MusicXML, kern, ABC) in any rhythm.
 
     A species exercise (a cantus firmus in whole notes) is scored as it is. Anything else is reduced as
     the training music was: every stretch of at least six bars where one voice moves only on bar lines
     becomes a cantus firmus with the other voice as counterpoint; the score is the mean over those
-    stretches, and the reasons are those of the mean features.
+    stretches, and the reasons are those of the mean features. ``parsed``: the file already parsed (music21),
+    so that it is not read twice.
     """
     from pathlib import Path
 
@@ -37,7 +38,8 @@ def score_file(path, model: CriticModel | None = None) -> CriticScore:
 
     model = model or cached_model()
     path = Path(path)
-    texture, exercises = file_exercises(parse_file(path), path.name, path.stem, path.name)
+    texture, exercises = file_exercises(parsed if parsed is not None else parse_file(path), path.name, path.stem,
+                                        path.name)
     if texture is not None:  # three voices or more: a species texture, scored over its voice pairs
         return score_texture(texture, model)
     X = features(exercises, model)
