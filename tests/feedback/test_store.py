@@ -135,14 +135,19 @@ def _foreign(path: Path) -> Path:
     return path
 
 
-def _newer(path: Path) -> Path:
+def _with_marker(path: Path, version: int) -> Path:
+    """Our marker and the given schema version, and no other table."""
     con = sqlite3.connect(path)
     con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     con.execute("INSERT INTO meta VALUES ('application', ?)", (APPLICATION,))
-    con.execute(f"PRAGMA user_version = {SCHEMA + 1}")
+    con.execute(f"PRAGMA user_version = {version}")
     con.commit()
     con.close()
     return path
+
+
+def _newer(path: Path) -> Path:
+    return _with_marker(path, SCHEMA + 1)
 
 
 def _text(path: Path) -> Path:
@@ -152,13 +157,7 @@ def _text(path: Path) -> Path:
 
 def _marker_only(path: Path) -> Path:
     """Our marker and schema version, but no tables: damaged."""
-    con = sqlite3.connect(path)
-    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    con.execute("INSERT INTO meta VALUES ('application', ?)", (APPLICATION,))
-    con.execute(f"PRAGMA user_version = {SCHEMA}")
-    con.commit()
-    con.close()
-    return path
+    return _with_marker(path, SCHEMA)
 
 
 @pytest.mark.parametrize("make, words", [(_text, "not an SQLite database"), (_foreign, "not a counterpoint feedback store"),
