@@ -28,7 +28,8 @@ NEIGHBOURS = 8  # legal re-solutions of a window enumerated per step
 DESCENTS = 4  # independent descents per step, each taking NEIGHBOURS / DESCENTS lines
 SCREENED = 4  # of those, the cheapest by penalty (plus one at random) go to the ranker
 WINDOW_CALLS = 3_000  # constraint calls one window's re-solve may spend
-# Steps without a better leader before the search has converged, by species: note against note (and the
+# Steps that find new lines but no better leader before the search has converged, by species (a step
+# whose window has no other legal filling does not count): note against note (and the
 # fixed syncopations of species 4) settle soon; florid lines keep finding better neighbours for longer.
 STALE_STEPS = {1: 20, 2: 50, 3: 50, 4: 30, 5: 50}
 REFRESH = 8  # steps between recomputing the diverse leaders
@@ -88,7 +89,7 @@ class Optimiser:
             total = _total(leaders)
             if total < mark - 1e-9:
                 mark, stale = total, 0
-            else:
+            elif fresh:  # a window with no other legal filling says nothing about convergence
                 stale += 1
                 if stale >= STALE_STEPS[self.search.species]:
                     break

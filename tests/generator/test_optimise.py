@@ -77,3 +77,43 @@ def test_rhythm_moves_keep_every_line_legal():
     rhythms = {tuple((n.start, n.duration) for n in s.exercise.cp) for s in found}
     assert len(rhythms) > 1
     assert all(check(s.exercise).ok for s in found)
+
+
+class _Line:
+    def __init__(self, k):
+        self.rhythm, self.values = "r", (k,)
+
+
+class _Sol:
+    def __init__(self, k, score):
+        self.line, self.score, self._order = _Line(k), score, (k,)
+
+
+def _stub_optimiser(neighbours):
+    """An Optimiser over a pool of two stand-in lines whose windows yield what ``neighbours`` returns."""
+    from types import SimpleNamespace
+
+    from counterpoint.generator.optimise import Optimiser, _key
+
+    opt = Optimiser(SimpleNamespace(species=3), rank=lambda sols: [s.score for s in sols], n=2, min_diff=0,
+                    select=lambda ranked, n, diff: ranked[:n], rng=random.Random(1))
+    opt._neighbours = lambda parent, deadline: neighbours()
+    pool = {_key(s): s for s in (_Sol(0, 5.0), _Sol(1, 6.0))}
+    return opt, pool
+
+
+def test_windows_with_no_other_filling_do_not_end_the_search():
+    """A step whose window has no other legal filling is no sign of convergence: the search goes on to
+    its step budget, where steps that find only worse lines stop it after STALE_STEPS."""
+    import time
+
+    from counterpoint.generator.optimise import STALE_STEPS
+
+    opt, pool = _stub_optimiser(lambda: [])
+    assert opt.improve(pool, time.monotonic() + 60, 200, time.monotonic()) is False
+    assert opt.steps == 200
+
+    worse = iter(range(2, 10_000))
+    opt, pool = _stub_optimiser(lambda: [_Sol(next(worse), 9.0)])
+    opt.improve(pool, time.monotonic() + 60, 200, time.monotonic())
+    assert opt.steps == STALE_STEPS[3]
