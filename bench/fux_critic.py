@@ -7,6 +7,7 @@ the installed model's blend weight for the figure's species (counterpoint.critic
     .venv/bin/python bench/fux_critic.py --save rows.json   # keep the raw costs, to refit without rerunning
     .venv/bin/python bench/fux_critic.py --load rows.json --fit         # fit per-species weights, leave-one-out
     .venv/bin/python bench/fux_critic.py --load rows.json --fit --write # ... and store them in critic/model.json
+    .venv/bin/python bench/fux_critic.py --load rows.json --fit --write --keep-blend  # store the style weights only
 
 Candidates are the generator's first distinct valid lines (Fux's own excluded), as in
 bench/fux_likeness.py. The percentile counts candidates ranked strictly better than Fux's line, ties
@@ -31,6 +32,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 SEED = 1
 WEIGHTS = (2, 5, 10, 20, 50)  # other blend weights, for comparison with the default
+STYLE_GRID = (0, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3)  # style weights tried by --fit
 GRID = (0, 0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100)
 
 
@@ -71,14 +73,36 @@ def measure(job: tuple[str, int, str | None]) -> dict:
             "fux_style": style(ex), "style": [style(c) for c in pool]}
 
 
-def pct_default(row: dict, w: float) -> float:
-    """Fux's percentile under the default ranking: penalty + w × (1 − critic) + STYLE × style distance."""
-    from counterpoint.ranking import STYLE
-
+def pct_default(row: dict, w: float, s: float) -> float:
+    """Fux's percentile under the default ranking: penalty + w × (1 − critic) + s × style distance."""
     if "style" not in row:
         return float("nan")
-    return percentile(row["fux_penalty"] + w * (1 - row["fux_critic"]) + STYLE * row["fux_style"],
-                      [p + w * (1 - c) + STYLE * d for p, c, d in zip(row["penalties"], row["critic"], row["style"])])
+    return percentile(row["fux_penalty"] + w * (1 - row["fux_critic"]) + s * row["fux_style"],
+                      [p + w * (1 - c) + s * d for p, c, d in zip(row["penalties"], row["critic"], row["style"])])
+
+
+def fit_style(rows: list[dict], w: float) -> float:
+    """The style weight of STYLE_GRID with the lowest median default-ranking percentile (then mean, then largest)."""
+    def key(s):
+        ps = [pct_default(r, w, s) for r in rows]
+        return statistics.median(ps), statistics.fmean(ps), -s
+    return min(STYLE_GRID, key=key)
+
+
+def fit_styles(rows: list[dict], blend: dict[int, float]) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
+    """Per-species style weights, given the blend weights: the in-sample fit, kept only where its
+    leave-one-out median beats the default STYLE's; else STYLE (the style term also serves the idiom
+    statistics, so it is only lowered where Fux's own lines are shown to gain on unseen figures)."""
+    from counterpoint.critic import STYLE
+
+    weights, fitted, loo = {}, {}, {}
+    for sp in range(1, 6):
+        rs = [r for r in rows if r["species"] == sp]
+        w = blend[sp]
+        fitted[sp] = fit_style(rs, w)
+        loo[sp] = statistics.median(pct_default(r, w, fit_style([o for o in rs if o is not r], w)) for r in rs)
+        weights[sp] = fitted[sp] if loo[sp] < statistics.median(pct_default(r, w, STYLE) for r in rs) else STYLE
+    return weights, fitted, loo
 
 
 def pct(row: dict, w: float) -> float:
@@ -108,17 +132,18 @@ def fit(rows: list[dict]) -> tuple[dict[int, float], dict[int, float], dict[int,
     return weights, fitted, loo
 
 
-def table(rows: list[dict], weights: dict[int, float]) -> None:
-    print("| species | figures | w | median percentile, penalty alone | median percentile, penalty + w × (1 − critic) | "
+def table(rows: list[dict], weights: dict[int, float], styles: dict[int, float]) -> None:
+    print("| species | figures | w | s | median percentile, penalty alone | median percentile, penalty + w × (1 − critic) | "
           "median percentile, default ranking (+ style) | worst figure, penalty + critic | "
           "figures where the critic moved Fux up | Fux's critic score (median) | candidates' critic score (median) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for s in range(1, 6):
         rs = [r for r in rows if r["species"] == s]
         w = weights[s]
         up = sum(pct(r, w) < pct(r, 0) for r in rs)
-        print(f"| {s} | {len(rs)} | {w:g} | {statistics.median(pct(r, 0) for r in rs):.1f} % | "
-              f"{statistics.median(pct(r, w) for r in rs):.1f} % | {statistics.median(pct_default(r, w) for r in rs):.1f} % | "
+        print(f"| {s} | {len(rs)} | {w:g} | {styles[s]:g} | {statistics.median(pct(r, 0) for r in rs):.1f} % | "
+              f"{statistics.median(pct(r, w) for r in rs):.1f} % | "
+              f"{statistics.median(pct_default(r, w, styles[s]) for r in rs):.1f} % | "
               f"{max(pct(r, w) for r in rs):.1f} % | {up}/{len(rs)} | "
               f"{statistics.median(r['fux_critic'] for r in rs):.2f} | "
               f"{statistics.median(statistics.median(r['critic']) for r in rs):.2f} |")
@@ -135,6 +160,8 @@ def main() -> None:
     ap.add_argument("--model", metavar="FILE", help="a critic model file (default: the installed one)")
     ap.add_argument("--fit", action="store_true", help="fit per-species blend weights (with leave-one-out)")
     ap.add_argument("--write", action="store_true", help="with --fit: store the weights in the model file")
+    ap.add_argument("--keep-blend", action="store_true",
+                    help="with --write: store only the style weights, fitted under the model's own blend weights")
     args = ap.parse_args()
     t0 = time.monotonic()
     if args.load:
@@ -147,11 +174,12 @@ def main() -> None:
         if args.save:
             with open(args.save, "w") as fh:
                 json.dump(rows, fh)
-    from counterpoint.critic import blend_weights, load_model
+    from counterpoint.critic import blend_weights, load_model, style_weights
 
     print(f"{len(rows)} figures, up to {max(r['n'] for r in rows)} candidates each ({time.monotonic() - t0:.0f} s)\n")
     print("Default ranking (the installed model's weights):\n")
-    table(rows, blend_weights(load_model(args.model)))
+    installed = load_model(args.model)
+    table(rows, blend_weights(installed), style_weights(installed))
     print("\nMedian percentile by one blend weight w for every species, in penalty + w × (1 − critic):\n")
     print("| species | " + " | ".join(f"w = {w}" for w in WEIGHTS) + " |")
     print("|---|" + "---:|" * len(WEIGHTS))
@@ -170,24 +198,53 @@ def main() -> None:
             med = lambda w: statistics.median(pct(r, w) for r in rs)  # noqa: E731
             print(f"| {s} | {med(0):.1f} % | {fitted[s]:g} | {med(fitted[s]):.1f} % | {loo[s]:.1f} % | {weights[s]:g} | "
                   f"{med(weights[s]):.1f} % |")
+        from counterpoint.critic import STYLE
+
+        if args.keep_blend:
+            weights = blend_weights(load_model(args.model))
+        styles, s_fitted, s_loo = fit_styles(rows, weights)
+        print(f"\nPer-species style weights s in the default ranking, penalty + w × (1 − critic) + s × style distance, "
+              f"with the kept w: fitted in-sample on {STYLE_GRID}, the leave-one-out median percentile, and the "
+              f"weight kept (the fit where leave-one-out beats s = {STYLE:g}, else {STYLE:g}):\n")
+        print("| species | median percentile, s = 0 | median percentile, s = 1 | fitted s | median percentile, in-sample | "
+              "median percentile, leave-one-out | kept s | median percentile, kept s |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for s in range(1, 6):
+            rs = [r for r in rows if r["species"] == s]
+            med = lambda x: statistics.median(pct_default(r, weights[s], x) for r in rs)  # noqa: E731
+            print(f"| {s} | {med(0):.1f} % | {med(1):.1f} % | {s_fitted[s]:g} | {med(s_fitted[s]):.1f} % | "
+                  f"{s_loo[s]:.1f} % | {styles[s]:g} | {med(styles[s]):.1f} % |")
         if args.write:
             from counterpoint.critic.model import default_model_path
 
             target = args.model or default_model_path()
             model = load_model(target)
-            model.metadata["blend_by_species"] = {str(s): float(w) for s, w in weights.items()}
-            model.metadata["blend_fit"] = {"bench": "bench/fux_critic.py --fit", "pool": max(r["n"] for r in rows),
-                                           "figures": len(rows), "grid": list(GRID),
-                                           "fitted_in_sample": {str(s): float(w) for s, w in fitted.items()},
-                                           "leave_one_out_median_percentile": {str(s): round(v, 2) for s, v in loo.items()}}
-            model.save(target)
+            if not args.keep_blend:  # the blend weights and the record of their fit change together
+                model.metadata["blend_by_species"] = {str(s): float(w) for s, w in weights.items()}
+                model.metadata["blend_fit"] = {"bench": "bench/fux_critic.py --fit", "pool": max(r["n"] for r in rows),
+                                               "figures": len(rows), "grid": list(GRID),
+                                               "fitted_in_sample": {str(s): float(w) for s, w in fitted.items()},
+                                               "leave_one_out_median_percentile": {str(s): round(v, 2)
+                                                                                   for s, v in loo.items()}}
+            model.metadata["style_by_species"] = {str(s): float(x) for s, x in styles.items()}
+            model.metadata["style_fit"] = {"bench": "bench/fux_critic.py --fit" + (" --keep-blend" if args.keep_blend else ""),
+                                           "pool": max(r["n"] for r in rows), "grid": list(STYLE_GRID),
+                                           "default": STYLE,
+                                           "fitted_in_sample": {str(s): float(x) for s, x in s_fitted.items()},
+                                           "leave_one_out_median_percentile": {str(s): round(v, 2)
+                                                                               for s, v in s_loo.items()}}
+            model.save(target, force=True)  # --write is the request to replace it
             print(f"\nwrote the weights into {target}")
-    print("\n| figure | species | cp | penalty alone | default blend | Fux critic | pool critic (median) |")
-    print("|---|---:|---|---:|---:|---:|---:|")
-    weights = blend_weights(load_model(args.model))
+    print("\n| figure | species | cp | penalty alone | default blend | default ranking (+ style) | Fux critic | "
+          "pool critic (median) |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
+    installed = load_model(args.model)
+    weights, styles = blend_weights(installed), style_weights(installed)
     for r in rows:
-        print(f"| {r['file'].removesuffix('.musicxml')} | {r['species']} | {r['position']} | {pct(r, 0):.1f} % | "
-              f"{pct(r, weights[r['species']]):.1f} % | {r['fux_critic']:.2f} | {statistics.median(r['critic']):.2f} |")
+        sp = r["species"]
+        print(f"| {r['file'].removesuffix('.musicxml')} | {sp} | {r['position']} | {pct(r, 0):.1f} % | "
+              f"{pct(r, weights[sp]):.1f} % | {pct_default(r, weights[sp], styles[sp]):.1f} % | {r['fux_critic']:.2f} | "
+              f"{statistics.median(r['critic']):.2f} |")
 
 
 if __name__ == "__main__":

@@ -15,9 +15,6 @@ from counterpoint.generator import GenerateResult, Ranker, penalty_rank
 from counterpoint.generator import generate as _generate
 
 
-STYLE = 1.0  # cost of one squared standard deviation from Fux's idioms (one point: a light preference's weight)
-
-
 def default_rank(critic: bool = True) -> tuple[Ranker, str]:
     """The ranking generate() uses, and a note when the critic was asked for but cannot be had."""
     if not critic:
@@ -25,9 +22,10 @@ def default_rank(critic: bool = True) -> tuple[Ranker, str]:
     from counterpoint.critic.model import CriticModelError
 
     try:
-        from counterpoint.critic.scoring import blended_rank, cached_model, score
+        from counterpoint.critic.scoring import STYLE, blended_rank, cached_model, score, style_weights
 
         model = cached_model()
+        weights = style_weights(model)
     except CriticModelError as exc:
         return penalty_rank, f"ranked by rules alone: {exc}"
     blended = blended_rank(model)
@@ -41,10 +39,11 @@ def default_rank(critic: bool = True) -> tuple[Ranker, str]:
             distance, parts = profile_distance(idiom_stats(sol.exercise), sol.exercise.species, profile)
             sol.parts["style"] = round(distance, 4)
             sol.style = parts
-            out.append(cost + STYLE * distance)
+            out.append(cost + weights.get(sol.exercise.species, STYLE) * distance)
         return out
 
-    rank.__doc__ = f"{blended.__doc__} + {STYLE:g} × distance from Fux's idioms"
+    rank.__doc__ = (f"{blended.__doc__} + s × distance from Fux's idioms, s by species: "
+                    + ", ".join(f"{k}: {v:g}" for k, v in weights.items()))
     return rank, ""
 
 

@@ -15,11 +15,12 @@ Free polyphony (two to four voices in any rhythm, as real music is) has a critic
 from __future__ import annotations
 
 from counterpoint.critic.model import CriticModel, CriticModelError, default_model_path, load_model
-from counterpoint.critic.scoring import (BLEND, CriticScore, TextureScore, blend_weights, blended_rank, score, score_many,
-                                         score_texture)
+from counterpoint.critic.scoring import (BLEND, STYLE, CriticScore, TextureScore, blend_weights, blended_rank, score,
+                                         score_many, score_texture, style_weights)
 
 __all__ = ["score", "score_many", "score_file", "score_texture", "CriticScore", "TextureScore", "CriticModel", "CriticModelError", "load_model",
-           "default_model_path", "blended_rank", "blend_weights", "BLEND"]
+           "default_model_path", "blended_rank", "blend_weights", "BLEND",
+           "style_weights", "STYLE"]
 
 
 def score_file(path, model: CriticModel | None = None, *, parsed=None) -> CriticScore:

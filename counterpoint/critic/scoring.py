@@ -20,6 +20,10 @@ from counterpoint.critic.model import CriticModel, load_model
 # none (a model trained before the weights existed): a critic difference of 0.1 then weighs as much as
 # one point of penalty.
 BLEND = 10.0
+# The default ranking (counterpoint.ranking) also adds STYLE x the line's distance from Fux's idioms, in
+# squared standard deviations, unless the model stores a fitted weight for the species (``style_weights``):
+# one squared standard deviation then costs one point, a light preference's weight.
+STYLE = 1.0
 
 
 @dataclass(frozen=True)
@@ -112,19 +116,29 @@ def score_texture(texture, model: CriticModel | None = None, reasons: int = 3) -
                         tuple((label, float(x)) for (label, _), x in zip(pairs, scores)))
 
 
-def blend_weights(model: CriticModel | None = None) -> dict[int, float]:
-    """The blend weight w of each species (1-5) in penalty + w × (1 − critic): the model's own, else BLEND."""
-    model = model or cached_model()
-    stored = model.metadata.get("blend_by_species") or {}
+def _by_species(model: CriticModel, key: str, default: float) -> dict[int, float]:
+    """A per-species weight table from the model's metadata ``key``; ``default`` where it gives none or a bad one."""
+    stored = model.metadata.get(key) or {}
     out = {}
     for species in range(1, 6):
-        w = stored.get(str(species), stored.get(species, BLEND))
+        w = stored.get(str(species), stored.get(species, default))
         try:
             w = float(w)
         except (TypeError, ValueError):
-            w = BLEND
-        out[species] = w if math.isfinite(w) and w >= 0 else BLEND
+            w = default
+        out[species] = w if math.isfinite(w) and w >= 0 else default
     return out
+
+
+def blend_weights(model: CriticModel | None = None) -> dict[int, float]:
+    """The blend weight w of each species (1-5) in penalty + w × (1 − critic): the model's own, else BLEND."""
+    return _by_species(model or cached_model(), "blend_by_species", BLEND)
+
+
+def style_weights(model: CriticModel | None = None) -> dict[int, float]:
+    """The weight of each species' style distance (its squared z-scores against Fux's idioms) in the
+    default ranking: fitted beside the blend weights (metadata "style_by_species"), else STYLE."""
+    return _by_species(model or cached_model(), "style_by_species", STYLE)
 
 
 def blended_rank(model: CriticModel | None = None, weight: float | None = None):

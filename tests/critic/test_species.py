@@ -100,6 +100,40 @@ def test_blended_rank_uses_the_weight_of_each_solutions_species():
     assert blend_weights(bare) == {s: BLEND for s in range(1, 6)}
 
 
+def test_the_default_ranking_weighs_the_style_distance_by_species(monkeypatch):
+    """penalty + w × (1 − critic) + s × style distance, with s the model's style weight for the species."""
+    from counterpoint.critic import STYLE, scoring, style_weights
+    from counterpoint.generator import generate
+    from counterpoint.ranking import default_rank
+
+    model = scoring.cached_model()
+    cf = "D3 F3 E3 D3 G3 F3 A3 G3 F3 E3 D3"
+    sols = list(generate(cf, species=1, n=2, seed=3, effort=0)) + list(
+        generate(cf, species=2, n=2, seed=3, effort=0))
+    fake = replace(model, metadata={**model.metadata, "style_by_species": {"1": 0.0, "2": 3.0, "3": -1, "4": "x"}})
+    assert style_weights(fake) == {1: 0.0, 2: 3.0, 3: STYLE, 4: STYLE, 5: STYLE}  # bad or missing: the default
+    monkeypatch.setattr(scoring, "cached_model", lambda *a, **k: fake)
+    rank, note = default_rank()
+    assert note == ""
+    costs = rank(sols)
+    blended = blended_rank(fake)(sols)
+    distances = [s.parts["style"] for s in sols]
+    assert distances[2] > 0 or distances[3] > 0, "a second-species line far from Fux's idioms is needed"
+    assert costs[0] == pytest.approx(blended[0]) and costs[1] == pytest.approx(blended[1])
+    assert costs[2] == pytest.approx(blended[2] + 3.0 * distances[2], abs=1e-3)
+    assert costs[3] == pytest.approx(blended[3] + 3.0 * distances[3], abs=1e-3)
+
+
+def test_the_shipped_style_weights_are_the_fitted_ones():
+    """bench/fux_critic.py --fit --write --keep-blend stored them beside the record of the fit."""
+    from counterpoint.critic import style_weights
+    from counterpoint.critic.scoring import cached_model
+
+    meta = cached_model().metadata
+    assert {int(k): float(v) for k, v in meta["style_by_species"].items()} == style_weights()
+    assert set(meta["style_fit"]["leave_one_out_median_percentile"]) == {"1", "2", "3", "4", "5"}
+
+
 @pytest.mark.parametrize("figure", ["22-lower", "6-upper", "12-upper"])
 def test_the_critic_prefers_these_fux_first_species_lines_to_most_generated_ones(figure):
     """The previous, florid-only critic scored Fig. 22 at 0.05, below nearly every generated line."""
