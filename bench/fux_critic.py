@@ -203,8 +203,9 @@ def main() -> None:
         if args.keep_blend:
             weights = blend_weights(load_model(args.model))
         styles, s_fitted, s_loo = fit_styles(rows, weights)
+        which = "model's own" if args.keep_blend else "kept"
         print(f"\nPer-species style weights s in the default ranking, penalty + w × (1 − critic) + s × style distance, "
-              f"with the kept w: fitted in-sample on {STYLE_GRID}, the leave-one-out median percentile, and the "
+              f"with the {which} w: fitted in-sample on {STYLE_GRID}, the leave-one-out median percentile, and the "
               f"weight kept (the fit where leave-one-out beats s = {STYLE:g}, else {STYLE:g}):\n")
         print("| species | median percentile, s = 0 | median percentile, s = 1 | fitted s | median percentile, in-sample | "
               "median percentile, leave-one-out | kept s | median percentile, kept s |")
