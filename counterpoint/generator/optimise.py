@@ -28,10 +28,11 @@ NEIGHBOURS = 8  # legal re-solutions of a window enumerated per step
 DESCENTS = 4  # independent descents per step, each taking NEIGHBOURS / DESCENTS lines
 SCREENED = 4  # of those, the cheapest by penalty (plus one at random) go to the ranker
 WINDOW_CALLS = 3_000  # constraint calls one window's re-solve may spend
-# Steps that find new lines but no better leader before the search has converged, by species (a step
-# whose window has no other legal filling does not count): note against note (and the
+# Steps that find lines but no better leader before the search has converged, by species (a step whose
+# window has no other legal filling counts 1/BARREN of one): note against note (and the
 # fixed syncopations of species 4) settle soon; florid lines keep finding better neighbours for longer.
 STALE_STEPS = {1: 20, 2: 50, 3: 50, 4: 30, 5: 50}
+BARREN = 4  # steps whose window has no other legal filling, per stale step, before the search stops
 REFRESH = 8  # steps between recomputing the diverse leaders
 MAX_LEADERS = 20  # the diverse best lines that are improved (a call for 1,000 lines improves its best 20)
 RHYTHM_MOVES = {4: 0.25, 5: 0.4}  # share of steps that also change the rhythm of a bar or two, by species
@@ -65,7 +66,7 @@ class Optimiser:
         leaders = self._leaders(pool)
         best = leaders[0].score if leaders else float("inf")
         self.history.append((time.monotonic() - t0, best))
-        mark, stale = _total(leaders), 0
+        mark, stale, barren = _total(leaders), 0, 0
         for step in range(max_steps):
             if time.monotonic() >= deadline:
                 return True
@@ -88,10 +89,14 @@ class Optimiser:
                     self.history.append((time.monotonic() - t0, best))
             total = _total(leaders)
             if total < mark - 1e-9:
-                mark, stale = total, 0
-            elif fresh:  # a window with no other legal filling says nothing about convergence
+                mark, stale, barren = total, 0, 0
+            elif children:  # new or already-known lines, none better
                 stale += 1
                 if stale >= STALE_STEPS[self.search.species]:
+                    break
+            else:  # a window with no other legal filling says little about convergence: it counts less
+                barren += 1
+                if barren >= BARREN * STALE_STEPS[self.search.species]:
                     break
         return False
 

@@ -102,18 +102,31 @@ def _stub_optimiser(neighbours):
     return opt, pool
 
 
-def test_windows_with_no_other_filling_do_not_end_the_search():
-    """A step whose window has no other legal filling is no sign of convergence: the search goes on to
-    its step budget, where steps that find only worse lines stop it after STALE_STEPS."""
+def test_windows_with_no_other_filling_count_less_towards_convergence():
+    """A step whose window has no other legal filling is weak evidence of convergence: it counts 1/BARREN
+    of a step that finds only worse or already-known lines, which stop the search after STALE_STEPS."""
     import time
 
-    from counterpoint.generator.optimise import STALE_STEPS
+    from counterpoint.generator.optimise import BARREN, STALE_STEPS
 
     opt, pool = _stub_optimiser(lambda: [])
-    assert opt.improve(pool, time.monotonic() + 60, 200, time.monotonic()) is False
-    assert opt.steps == 200
+    assert opt.improve(pool, time.monotonic() + 60, 10_000, time.monotonic()) is False
+    assert opt.steps == BARREN * STALE_STEPS[3] > STALE_STEPS[3]
 
     worse = iter(range(2, 10_000))
     opt, pool = _stub_optimiser(lambda: [_Sol(next(worse), 9.0)])
-    opt.improve(pool, time.monotonic() + 60, 200, time.monotonic())
+    opt.improve(pool, time.monotonic() + 60, 10_000, time.monotonic())
     assert opt.steps == STALE_STEPS[3]
+
+    opt, pool = _stub_optimiser(lambda: [_Sol(1, 6.0)])  # a line the pool already holds
+    opt.improve(pool, time.monotonic() + 60, 10_000, time.monotonic())
+    assert opt.steps == STALE_STEPS[3]
+
+
+def test_a_short_cantus_firmus_does_not_spin_to_the_step_limit():
+    """Five notes leave few windows with another filling: the search still stops by itself, not at
+    MAX_STEPS (1,500 steps, about 4 s, before windows with no other filling were counted at all)."""
+    from counterpoint.generator.search import MAX_STEPS
+
+    found = generate("D4 E4 F4 E4 D4", species=2, n=10, seed=1, time_limit=60)
+    assert not found.stats.timed_out and 0 < found.stats.steps < MAX_STEPS // 3
