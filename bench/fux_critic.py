@@ -81,55 +81,46 @@ def pct_default(row: dict, w: float, s: float) -> float:
                       [p + w * (1 - c) + s * d for p, c, d in zip(row["penalties"], row["critic"], row["style"])])
 
 
-def fit_style(rows: list[dict], w: float) -> float:
-    """The style weight of STYLE_GRID with the lowest median default-ranking percentile (then mean, then largest)."""
-    def key(s):
-        ps = [pct_default(r, w, s) for r in rows]
-        return statistics.median(ps), statistics.fmean(ps), -s
-    return min(STYLE_GRID, key=key)
-
-
-def fit_styles(rows: list[dict], blend: dict[int, float]) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
-    """Per-species style weights, given the blend weights: the in-sample fit, kept only where its
-    leave-one-out median beats the default STYLE's; else STYLE (the style term also serves the idiom
-    statistics, so it is only lowered where Fux's own lines are shown to gain on unseen figures)."""
-    from counterpoint.critic import STYLE
-
-    weights, fitted, loo = {}, {}, {}
-    for sp in range(1, 6):
-        rs = [r for r in rows if r["species"] == sp]
-        w = blend[sp]
-        fitted[sp] = fit_style(rs, w)
-        loo[sp] = statistics.median(pct_default(r, w, fit_style([o for o in rs if o is not r], w)) for r in rs)
-        weights[sp] = fitted[sp] if loo[sp] < statistics.median(pct_default(r, w, STYLE) for r in rs) else STYLE
-    return weights, fitted, loo
-
-
 def pct(row: dict, w: float) -> float:
     """Fux's percentile in one figure's pool under penalty + w × (1 − critic)."""
     return percentile(row["fux_penalty"] + w * (1 - row["fux_critic"]),
                       [p + w * (1 - c) for p, c in zip(row["penalties"], row["critic"])])
 
 
-def fit_weight(rows: list[dict]) -> float:
-    """The weight of GRID with the lowest median percentile over rows (then lowest mean, then smallest)."""
-    def key(w):
-        ps = [pct(r, w) for r in rows]
-        return statistics.median(ps), statistics.fmean(ps), w
-    return min(GRID, key=key)
+def fit_on_grid(rows: list[dict], grid, cost, larger: bool = False) -> float:
+    """The value of ``grid`` with the lowest median ``cost(row, value)`` over rows (then the lowest mean,
+    then the smallest value, or the largest with ``larger``)."""
+    def key(x):
+        ps = [cost(r, x) for r in rows]
+        return statistics.median(ps), statistics.fmean(ps), -x if larger else x
+    return min(grid, key=key)
 
 
-def fit(rows: list[dict]) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
-    """Per-species weights: the one fitted on all figures, kept only where fitting generalises, that is
-    where the median leave-one-out percentile beats the rules alone (w = 0); else 0. Returns the
-    weights, the in-sample fits and the leave-one-out medians."""
-    weights, fitted, loo = {}, {}, {}
+def fit_by_species(rows: list[dict], grid, cost, baseline: float, larger: bool = False):
+    """Per species: the value fitted on all its figures, kept only where fitting generalises, that is
+    where the median leave-one-out percentile beats ``baseline``'s; else ``baseline``. Returns the kept
+    values, the in-sample fits and the leave-one-out medians."""
+    kept, fitted, loo = {}, {}, {}
     for s in range(1, 6):
         rs = [r for r in rows if r["species"] == s]
-        fitted[s] = fit_weight(rs)
-        loo[s] = statistics.median(pct(r, fit_weight([o for o in rs if o is not r])) for r in rs)
-        weights[s] = fitted[s] if loo[s] < statistics.median(pct(r, 0) for r in rs) else 0.0
-    return weights, fitted, loo
+        fitted[s] = fit_on_grid(rs, grid, cost, larger)
+        loo[s] = statistics.median(cost(r, fit_on_grid([o for o in rs if o is not r], grid, cost, larger)) for r in rs)
+        kept[s] = fitted[s] if loo[s] < statistics.median(cost(r, baseline) for r in rs) else baseline
+    return kept, fitted, loo
+
+
+def fit(rows: list[dict]):
+    """Per-species blend weights w, kept where leave-one-out beats the rules alone (w = 0)."""
+    return fit_by_species(rows, GRID, pct, 0.0)
+
+
+def fit_styles(rows: list[dict], blend: dict[int, float]):
+    """Per-species style weights s under the given blend weights, kept where leave-one-out beats the
+    default STYLE; else STYLE (the style term also serves the idiom statistics, so it is only lowered
+    where Fux's own lines are shown to gain on unseen figures). Ties go to the larger weight."""
+    from counterpoint.critic import STYLE
+
+    return fit_by_species(rows, STYLE_GRID, lambda r, x: pct_default(r, blend[r["species"]], x), STYLE, larger=True)
 
 
 def table(rows: list[dict], weights: dict[int, float], styles: dict[int, float]) -> None:
@@ -201,7 +192,7 @@ def main() -> None:
         from counterpoint.critic import STYLE
 
         if args.keep_blend:
-            weights = blend_weights(load_model(args.model))
+            weights = blend_weights(installed)
         styles, s_fitted, s_loo = fit_styles(rows, weights)
         which = "model's own" if args.keep_blend else "kept"
         print(f"\nPer-species style weights s in the default ranking, penalty + w × (1 − critic) + s × style distance, "
