@@ -186,10 +186,7 @@ class PitchModel:
             if known is None:
                 for k, v in zip(deps, values):
                     pitches[k] = v if isinstance(v, Pitch) else PENDING
-                try:
-                    known = not any(_broken(fn(ctx, i, opts)) for fn, i, opts in calls)
-                except _Undecided:
-                    known = True
+                known = window_holds(ctx, calls)
                 if len(memo) < 50_000:
                     memo[key] = known
             if known and last > self.frontier:
@@ -243,6 +240,18 @@ class PitchModel:
         """The whole-line hard rules, checked on a complete line."""
         self.ctx.cp_pitches[:] = values
         return not any(_broken(s.rule.fn(self.ctx, 0, s.options)) for s in self.whole)
+
+
+def window_holds(ctx: Context, calls) -> bool:
+    """No rule of the window is broken so far: each rule is judged alone, so one that reads a note not yet
+    chosen does not keep the others (which may already be broken) from being judged."""
+    for fn, i, opts in calls:
+        try:
+            if _broken(fn(ctx, i, opts)):
+                return False
+        except _Undecided:
+            continue
+    return True
 
 
 def _all(tests: list[Callable]) -> Callable:

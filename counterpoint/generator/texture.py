@@ -38,7 +38,7 @@ from counterpoint.catalogue.texture_context import TextureContext
 from counterpoint.catalogue.texture_engine import FLORID_PAIR, check_texture, pair_roles
 from counterpoint.errors import InputError, NoSolutionError
 from counterpoint.generator.domain import VOICES, candidates, contour_domains
-from counterpoint.generator.model import PENDING, PitchModel, SearchTimeout, _broken, _CadenceFirst, _Undecided
+from counterpoint.generator.model import PENDING, PitchModel, SearchTimeout, _CadenceFirst, window_holds
 from counterpoint.generator.rhythm import PATTERNS, licensed_patterns, rhythm_notes, sample_rhythm
 from counterpoint.model.exercise import SPECIES_NAMES, Exercise, Note
 from counterpoint.model.mode import Mode
@@ -218,10 +218,7 @@ class _TextureModel:
             if known is None:
                 for k, v in zip(deps, values):
                     pitches[k] = v if isinstance(v, Pitch) else PENDING
-                try:
-                    known = not any(_broken(fn(ctx, i, opts)) for fn, i, opts in calls)
-                except _Undecided:
-                    known = True
+                known = window_holds(ctx, calls)
                 memo[key] = known
             return known
 
