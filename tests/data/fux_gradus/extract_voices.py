@@ -18,7 +18,8 @@ For each of the 76 figures listed in II/data.tsv (three voices) and III/data.tsv
   "Cantus firmus") and writes ``fig-NNN-voices.musicxml``;
 - infers each free voice's species from its rhythm and writes ``figures_voices.tsv``.
 
-Two slips are corrected (figs. 126 and 176, see `correct`); the others it finds are printed and listed in README.md.
+Five slips are corrected (figs. 118, 125, 126, 176 and 184, see `correct`); the others it finds are printed and
+listed in README.md.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from music21 import converter, expressions, instrument, layout, metadata, note, stream
+from music21 import converter, expressions, instrument, layout, metadata, note, pitch, stream
 
 HERE = Path(__file__).resolve().parent
 NAMES = {3: ["Soprano", "Alto", "Bass"], 4: ["Soprano", "Alto", "Tenor", "Bass"]}
@@ -51,6 +52,27 @@ def correct(fig: str, parts: list, remarks: list[str]) -> None:
                 last.remove(r)
             notes[0].quarterLength = 4
             remarks.append("the last note of part 3 lengthened to a whole note (README.md)")
+    # The notes of the one independent transcription found (FuxCP's figure tests, README.md), which differs from
+    # this corpus in exactly these places: two voices pasted from the neighbouring figure, and two notes swapped.
+    if fig == "118":  # the bass is fig. 117's cantus firmus, note for note
+        repitch(parts[2], "C3 C3 D3 E3 C3 F3 E3 A3 D3 C3 G3 C3".split())
+        remarks.append("part 3 (bass) replaced: the corpus repeats fig. 117's cantus firmus there (README.md)")
+    if fig == "125":  # bar 4 of the second-species voice is E3 G3, which makes octaves with the soprano's F4-E4
+        repitch(measures(parts[1])[3], ["G3", "E3"])
+        remarks.append("part 2, bar 4: G3 E3 for E3 G3 (README.md)")
+    if fig == "184":  # the tenor is fig. 183's tenor, note for note
+        repitch(parts[2], "B3 A3 A3 G3 A3 C4 E4 C4 D4 B3".split())
+        remarks.append("part 3 (tenor) replaced: the corpus repeats fig. 183's tenor there (README.md)")
+
+
+def repitch(stream_: stream.Stream, names: list[str]) -> None:
+    """Give the notes of ``stream_``, in order, these spelled pitches (durations and ties stay)."""
+    notes = list(stream_.recurse().notes)
+    assert len(notes) == len(names), (len(notes), names)
+    for n, name in zip(notes, names):
+        n.pitch = pitch.Pitch(name)
+
+
 HEADER = ["file", "figure", "voices", "cf_voice", "species", "final", "note"]
 
 
