@@ -23,7 +23,8 @@ def parse_range(text: str) -> tuple[Pitch, Pitch]:
     return low, high
 
 
-VOICES = ("C2", "C6")  # no singer's line goes beyond these, whatever the cantus firmus's register
+VOICES = ("C2", "C6")  # the span of voices: a line stays within it, unless the cantus firmus itself reaches its edge
+ROOM = 4  # diatonic steps (a fifth) a line above (below) keeps beyond the cantus firmus's top (bottom), even past VOICES
 
 
 def default_range(cf: list[Pitch], above: bool) -> tuple[int, int]:
@@ -33,10 +34,21 @@ def default_range(cf: list[Pitch], above: bool) -> tuple[int, int]:
     >>> low, high = default_range([Pitch.parse("A2"), Pitch.parse("E3")], above=False)
     >>> low == Pitch.parse("C2").diatonic, high == Pitch.parse("F3").diatonic
     (True, True)
+
+    A cantus firmus that climbs to A5 leaves a line above it a fifth of room, up to E6, not just the B5 and C6
+    under the span's ceiling:
+
+    >>> low, high = default_range([Pitch.parse("D5"), Pitch.parse("A5")], above=True)
+    >>> low == Pitch.parse("C5").diatonic, high == Pitch.parse("E6").diatonic
+    (True, True)
     """
     lo, hi = min(p.diatonic for p in cf), max(p.diatonic for p in cf)
     span = ABOVE_SPAN if above else BELOW_SPAN
     floor, ceiling = (Pitch.parse(v).diatonic for v in VOICES)
+    if above:
+        ceiling = max(ceiling, hi + ROOM)
+    else:
+        floor = min(floor, lo - ROOM)
     return max(floor, lo + span[0]), min(ceiling, hi + span[1])
 
 
