@@ -47,7 +47,7 @@ def default_rank(critic: bool = True) -> tuple[Ranker, str]:
     return rank, ""
 
 
-TEXTURE_OPTIONS = ("cf_voice", "mode")  # what generate_texture takes beside the common arguments
+TEXTURE_OPTIONS = ("cf_voice", "mode", "effort")  # what generate_texture takes beside the common arguments
 # Ranking cost of a texture = rule penalty + TEXTURE_BLEND * (1 - free critic score); see bench/texture_critic.py
 # and docs/benchmarks.md ("The free critic ranks textures") for how the weight was chosen.
 TEXTURE_BLEND = 20.0
@@ -98,7 +98,7 @@ def generate(cf, species: int | tuple[int, ...] = 1, position: str = "above", ru
     >>> best = generate("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=1, n=2, seed=1, effort=10)
     >>> len(best), all(s.report.ok for s in best), "critic" in best[0].parts
     (2, True, True)
-    >>> three = generate("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=(1, 3), cf_voice=3, n=2, seed=1)
+    >>> three = generate("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=(1, 3), cf_voice=3, n=2, seed=1, effort=10)
     >>> len(three), all(s.report.ok for s in three)
     (2, True)
     """
@@ -121,7 +121,7 @@ def _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, o
     unknown = sorted(k for k in options if k not in TEXTURE_OPTIONS)
     if unknown:
         raise InputError(f"{', '.join(unknown)} {'does' if len(unknown) == 1 else 'do'} not apply to three voices "
-                         "or more; give cf_voice and mode only.")
+                         "or more; give cf_voice, mode and effort only.")
     if position != "above":
         raise InputError("position does not apply to three voices or more; say where the cantus firmus is with cf_voice.")
     why = ""

@@ -28,8 +28,8 @@ def add_arguments(p) -> None:
                    help="random seed; the same seed gives the same lines on any machine, unless the time limit "
                         "cuts the search short (the output then says so)")
     p.add_argument("--effort", type=options.count_or_zero, default=None, metavar="STEPS",
-                   help="improvement steps at most (default: 60 in first species, 300 in fourth, 1500 otherwise; the "
-                        "search stops sooner once no step helps; "
+                   help="improvement steps at most (default: 60 in first species, 300 in fourth, 1500 otherwise, "
+                        "300 for three voices or more; the search stops sooner once no step helps; "
                         "0 ranks the constructed lines as they are)")
     p.add_argument("--time-limit", type=options.seconds, default=None, metavar="SEC",
                    help=f"stop searching after this long, {options.MIN_TIME_LIMIT:g} to {options.MAX_TIME_LIMIT:g} s "
@@ -90,7 +90,7 @@ def run_texture(args) -> int:
     """Three voices or more: every free voice written together against the cantus firmus."""
     from counterpoint.ranking import generate
 
-    for flag, given in (("--below", args.below), ("--range", args.voice_range), ("--effort", args.effort is not None)):
+    for flag, given in (("--below", args.below), ("--range", args.voice_range)):
         if given:
             raise InputError(f"{flag} does not apply to three voices or more; place the cantus firmus with --cf-voice.")
     inputs = tuple(p for p in (args.input, args.rules) if p)
@@ -107,7 +107,8 @@ def run_texture(args) -> int:
     cf = args.cf if args.cf else Path(args.input)
     t0 = time.monotonic()
     found = generate(cf, species=args.species, cf_voice=args.cf_voice, rules=args.rules, n=args.n, seed=args.seed,
-                     time_limit=args.time_limit, mode=args.mode, critic=not args.no_critic)
+                     time_limit=args.time_limit, mode=args.mode, critic=not args.no_critic,
+                     **({} if args.effort is None else {"effort": args.effort}))
     elapsed = time.monotonic() - t0
     if out is not None:
         _write_texture(found, out, force=args.force, inputs=inputs)

@@ -15,7 +15,7 @@ supporting voice is a consonance, as the checker says. Nothing is trusted: every
 (:func:`~counterpoint.catalogue.texture_engine.check_texture`) and only those with no error come back, ranked
 by their penalty. A texture that fails is dropped and the voices are written again along other contours.
 
->>> best = generate_texture("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=(1, 1), cf_voice=3, n=2, seed=1)
+>>> best = generate_texture("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=(1, 1), cf_voice=3, n=2, seed=1, effort=10)
 >>> len(best) >= 1 and all(s.report.ok for s in best)
 True
 """
@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from functools import cached_property
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -40,6 +41,7 @@ from counterpoint.errors import InputError, NoSolutionError
 from counterpoint.generator.domain import VOICES, candidates, contour_domains
 from counterpoint.generator.model import PENDING, PitchModel, SearchTimeout, _CadenceFirst, window_holds
 from counterpoint.generator.rhythm import PATTERNS, licensed_patterns, rhythm_notes, sample_rhythm
+from counterpoint.generator.texture_optimise import improve_textures, rank_order, texture_key
 from counterpoint.model.exercise import SPECIES_NAMES, Exercise, Note
 from counterpoint.model.mode import Mode
 from counterpoint.model.notation import format_notes
@@ -57,6 +59,7 @@ SHARE = 20_000  # constraint calls one voice's restart may spend before it gives
 # (with a stand-in for an unwritten bass: _Generator.subtexture), to every voice.
 LAST_ONLY = frozenset({"T105"})
 RELAXED_EVERY = 4  # one search pass in this many is relaxed (see generate_texture)
+EFFORT = 300  # improvement steps at most, by default (texture_optimise.STALE_STEPS without progress stop it sooner)
 SUPPORT = Pitch.parse("C1")  # the pitch of the stand-in for an unwritten lower voice (below every voice's range)
 
 
@@ -83,6 +86,11 @@ class TextureSolution:
             text = format_notes(v.notes, default=default, bar_ticks=None if v.species in (0, 1) else tex.bar_ticks)
             out.append((v.name + (" (cf)" if k == tex.cf_voice else ""), text))
         return out
+
+    @cached_property
+    def text(self) -> str:
+        """Every voice's notes, top first: the tie-break of the ranking, so that ties break the same way every run."""
+        return " | ".join(notes for _, notes in self.voices)
 
     def penalty_summary(self) -> str:
         counts = Counter((v.code, v.name) for v in self.report.warnings)
@@ -111,7 +119,7 @@ class TextureResult(list):
 
 # -- arguments ----------------------------------------------------------------------------------------------
 
-def _validate(species, cf_voice, n, seed, time_limit, mode) -> tuple[int, ...]:
+def _validate(species, cf_voice, n, seed, time_limit, mode, effort) -> tuple[int, ...]:
     if isinstance(species, (str, bytes)) or not isinstance(species, (tuple, list)):
         raise InputError(f"species for three voices or more is a tuple such as (1, 3), not {species!r}.")
     species = tuple(species)
@@ -134,6 +142,8 @@ def _validate(species, cf_voice, n, seed, time_limit, mode) -> tuple[int, ...]:
                          f"not {time_limit!r}.")
     if mode is not None and not isinstance(mode, (str, Mode)):
         raise InputError(f"a mode is a name such as 'G dorian', not a {type(mode).__name__}.")
+    if effort is not None and (isinstance(effort, bool) or not isinstance(effort, int) or effort < 0):
+        raise InputError(f"effort must be a whole number of steps, 0 or more, not {effort!r}.")
     return species
 
 
@@ -337,11 +347,14 @@ class _Generator:
         low, high = voice.band
         return contour_domains(voice.pitches, self.mode, low + 1, high - 1, n, self.rng)
 
-    def write_voice(self, v: int, fixed: dict[int, tuple[Note, ...]], last: bool, deadline: float,
-                    per_voice: int):
-        """Up to ``per_voice`` lines for voice v against the fixed voices, as note tuples."""
-        species = self.species[v]
-        rhythm = sample_rhythm(species, self.base.n_bars, self.rng, table=self.rhythms(species))
+    def voice_problem(self, v: int, fixed: dict[int, tuple[Note, ...]], last: bool, deadline: float, rhythm,
+                      domains=None):
+        """Voice v's python-constraint problem against the ``fixed`` voices, in ``rhythm``: (voice, models,
+        problem), or None when the fixed voices alone break a pair rule (counted in ``failures``).
+
+        ``domains(voice, attacks)`` gives each attack's pitches, most preferred last; by default a random contour's.
+        With ``last`` every T rule applies (all the other voices are written).
+        """
         voice = _Voice(self, v, rhythm)
         voice.deadline = deadline
         models = voice.models(fixed, last)
@@ -349,10 +362,11 @@ class _Generator:
             if m.fixed_failures:
                 codes = sorted({s.rule.code for s, _ in m.fixed_failures})
                 self.failures[(self.names[v], what, " ".join(codes))] += 1
-                return []
+                return None
         n = models[0][1].n
         problem = Problem(_CadenceFirst(sum(1 for a in models[0][1].ctx.cp if a.bar >= self.base.n_bars - 2)))
-        for k, options in enumerate(self._domains(voice, n)):
+        attacks = models[0][1].ctx.cp
+        for k, options in enumerate(domains(voice, attacks) if domains else self._domains(voice, n)):
             problem.addVariable(k, options)
         for _, m in models:
             m.deadline = deadline
@@ -368,9 +382,20 @@ class _Generator:
             for deps, checks in tmodel.windows.items():
                 problem.addConstraint(FunctionConstraint(tmodel.constraint(deps, checks, voice), assigned=False),
                                       list(deps))
+        return voice, models, problem
+
+    def write_voice(self, v: int, fixed: dict[int, tuple[Note, ...]], last: bool, deadline: float,
+                    per_voice: int):
+        """Up to ``per_voice`` lines for voice v against the fixed voices, as note tuples."""
+        species = self.species[v]
+        rhythm = sample_rhythm(species, self.base.n_bars, self.rng, table=self.rhythms(species))
+        built = self.voice_problem(v, fixed, last, deadline, rhythm)
+        if built is None:
+            return []
+        voice, models, problem = built
+        n = models[0][1].n
         out = []
         voice.budget = SHARE * (1 + len(models))
-        frontier = max(m.frontier for _, m in models)
         try:
             for sol in problem.getSolutionIter():
                 values = tuple(sol[k] for k in range(n))
@@ -388,23 +413,29 @@ class _Generator:
         return out
 
     def attempt(self, deadline: float, per_voice: int = 3):
-        """Textures from one pass: the voices written in order, a few lines for each, depth first."""
-        cf = self.base.cf
-        found = []
+        """Textures from one pass, each as soon as it is complete: the voices written in order, a few lines for
+        each, depth first."""
 
         def go(depth: int, fixed: dict[int, tuple[Note, ...]]):
             if time.monotonic() > deadline:
                 return
             if depth == len(self.order):
-                found.append(self.texture(fixed))
+                yield self.texture(fixed)
                 return
             v = self.order[depth]
-            last = depth == len(self.order) - 1
-            for notes in self.write_voice(v, fixed, last, deadline, per_voice if not last else 2 * per_voice):
-                go(depth + 1, {**fixed, v: notes})
+            if depth == len(self.order) - 1:
+                for notes in self.write_voice(v, fixed, True, deadline, 2 * per_voice):
+                    yield from go(depth + 1, {**fixed, v: notes})
+                return
+            # A voice that others are written against: each of its lines from a search of its own (a contour and
+            # a rhythm of its own). Lines from one search differ only in the notes it assigns last, its first
+            # bars, since the cadence is assigned first; a cadence that leaves a later voice no way to close
+            # would then block every one of them.
+            for _ in range(per_voice):
+                for notes in self.write_voice(v, fixed, False, deadline, 1):
+                    yield from go(depth + 1, {**fixed, v: notes})
 
-        go(0, {self.cf_voice: cf})
-        return found
+        yield from go(0, {self.cf_voice: self.base.cf})
 
 
 def _counted(fn, voice: _Voice):
@@ -417,12 +448,17 @@ def _counted(fn, voice: _Voice):
 # -- the entry point ----------------------------------------------------------------------------------------
 
 def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux", n: int = 10, seed: int | None = None,
-                     time_limit: float = 10.0, mode: str | Mode | None = None, rank=None) -> TextureResult:
+                     time_limit: float = 10.0, mode: str | Mode | None = None, rank=None,
+                     effort: int | None = None) -> TextureResult:
     """Up to ``n`` textures, best first, of ``len(species) + 1`` voices with ``cf`` in voice ``cf_voice``
     (counted from 1, the highest; by default the lowest voice) and each free voice, top first, in its ``species``; every one passes
     :func:`~counterpoint.catalogue.texture_engine.check_texture` with no error, ranked by its penalty, or by
     ``rank`` (a function of the list of solutions that returns their costs, lower better; it may fill each
     solution's ``parts``), which gets the last tenth of the time limit.
+
+    The textures first found are then improved against the penalty, a window of one voice at a time
+    (:mod:`counterpoint.generator.texture_optimise`), for ``effort`` steps at most (default
+    :data:`EFFORT`; 0 ranks the constructed textures as they are), stopping sooner once no step helps.
 
     Raises :class:`NoSolutionError` when none is found within ``time_limit`` seconds, naming the voice that
     could not be written, and :class:`InputError` for unusable arguments. The same seed gives the same
@@ -432,7 +468,7 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
 
     if cf_voice is None and isinstance(species, (tuple, list)):
         cf_voice = len(species) + 1
-    species = _validate(species, cf_voice, n, seed, time_limit, mode)
+    species = _validate(species, cf_voice, n, seed, time_limit, mode, effort)
     base = cantus_exercise(cf, mode)
     for p in base.cf_pitches:
         if not base.mode.contains(p):
@@ -441,7 +477,7 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     book = load_rulebook(rules)
     _check_cantus(base, book)
     t0 = time.monotonic()
-    deadline = t0 + (0.9 * time_limit if rank is not None else time_limit)  # a tenth left for the ranking
+    deadline = t0 + 0.9 * time_limit  # a tenth left for the ranking and the final choice
     rng = random.Random(seed)
     gen = _Generator(base, species, cf_voice - 1, book, rng)
     pool: dict[tuple, TextureSolution] = {}
@@ -456,7 +492,7 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
         gen.relaxed = attempts % RELAXED_EVERY == 0
         for tex in gen.attempt(deadline):
             gen.tried += 1
-            key = tuple(tuple((x.pitch, x.start, x.duration, x.tie) for x in v.notes) for v in tex.voices)
+            key = texture_key(tex)
             if key in pool:
                 continue
             report = check_texture(tex, book)
@@ -465,27 +501,37 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
                 for e in report.errors[:1]:
                     gen.failures[("the texture", "check", e.code)] += 1
                 continue
-            pool[key] = TextureSolution(tex, report, score=report.penalty, parts={"penalty": report.penalty})
+            pool[key] = _solution(tex, report)
             if first is None:
                 first = time.monotonic() - t0
     if not pool:
         raise NoSolutionError(_why(gen, time_limit))
-    found = list(pool.values())
+    min_diff = max(2, (base.n_bars + 2) // 4)
+    # Then improve the best of them against the penalty, a window of one voice at a time.
+    polished = improve_textures(gen, pool, _solution, deadline, n, min_diff, select_diverse, rng,
+                                max_steps=EFFORT if effort is None else effort)
+    # The ranker (the critic) sees the best by penalty, as many as the construction collects.
+    found = sorted(pool.values(), key=rank_order)[:3 * want]
     if rank is not None:  # a cost per texture (lower is better), in place of the penalty
         for sol, cost in zip(found, rank(found)):
             sol.score = float(cost)
-    ranked = sorted(found, key=lambda s: (s.score, _key_text(s)))
-    result = TextureResult(select_diverse(ranked, n, max(2, (base.n_bars + 2) // 4)))
+    ranked = sorted(found, key=rank_order)
+    result = TextureResult(select_diverse(ranked, n, min_diff))
     result.stats = {"textures": len(pool), "tried": gen.tried, "rejected": gen.rejected, "attempts": attempts,
+                    "steps": polished["steps"], "improved": polished["improved"],
                     "seconds": time.monotonic() - t0, "first_seconds": first,
                     "timed_out": time.monotonic() >= deadline}
     return result
 
 
+def _solution(tex: Texture, report: Report) -> TextureSolution:
+    return TextureSolution(tex, report, score=report.penalty, parts={"penalty": report.penalty})
+
+
 def select_diverse(ranked: list[TextureSolution], n: int, min_diff: int) -> list[TextureSolution]:
     """The best ``n`` in rank order, each differing from every better one in at least ``min_diff`` bars (a bar
     differs when any voice strikes other notes there); relaxed a bar at a time when too few differ so much."""
-    bars = {id(s): _bars(s.texture) for s in ranked}
+    bars = {id(s): _bars(s) for s in ranked}
     chosen: list[TextureSolution] = []
     for need in range(max(1, min_diff), 0, -1):
         for sol in ranked:
@@ -500,16 +546,20 @@ def select_diverse(ranked: list[TextureSolution], n: int, min_diff: int) -> list
     return sorted(chosen, key=lambda s: order[id(s)])
 
 
-def _bars(tex: Texture) -> tuple:
+def _bars(sol: TextureSolution) -> tuple:
+    """Per bar, what each voice strikes in it; kept on the solution, which never changes."""
+    cached = sol.__dict__.get("_bars")
+    if cached is None:
+        cached = sol.__dict__["_bars"] = _texture_bars(sol.texture)
+    return cached
+
+
+def _texture_bars(tex: Texture) -> tuple:
     per_bar: list[list] = [[] for _ in range(tex.n_bars)]
     for k, v in enumerate(tex.voices):
         for note in v.notes:
             per_bar[min(note.start // tex.bar_ticks, tex.n_bars - 1)].append((k, note.start, note.pitch, note.tie))
     return tuple(map(tuple, per_bar))
-
-
-def _key_text(sol: TextureSolution) -> str:
-    return " | ".join(n for _, n in sol.voices)
 
 
 def _why(gen: _Generator, time_limit: float) -> str:

@@ -49,22 +49,24 @@ CASES = [  # (Fux figure whose cantus firmus is used, species top first, cf voic
 def test_fux_cantus_firmi_in_three_and_four_voices(figure, species, cf_voice):
     cf, mode = fux_cf(figure)
     limit = 10.0 if len(species) == 2 else 30.0
-    found = generate_texture(cf, species=species, cf_voice=cf_voice, n=3, seed=1, time_limit=limit, mode=mode)
+    found = generate_texture(cf, species=species, cf_voice=cf_voice, n=3, seed=1, time_limit=limit, mode=mode,
+                             effort=20)
     assert_all_pass(found, species, cf_voice)
     assert found.stats["seconds"] <= limit + 1.0
     assert len(found) == 3
 
 
 def test_seed_gives_the_same_textures():
-    a = generate_texture(DORIAN, species=(1, 3), cf_voice=3, n=4, seed=7)
-    b = generate_texture(DORIAN, species=(1, 3), cf_voice=3, n=4, seed=7)
+    a = generate_texture(DORIAN, species=(1, 3), cf_voice=3, n=4, seed=7, effort=40)
+    b = generate_texture(DORIAN, species=(1, 3), cf_voice=3, n=4, seed=7, effort=40)
+    assert a.stats["steps"] > 0
     assert not a.stats["timed_out"]
     assert [s.voices for s in a] == [s.voices for s in b]
     assert [s.penalty for s in a] == [s.penalty for s in b]
 
 
 def test_distinct_and_ranked():
-    found = generate_texture(DORIAN, species=(1, 1), cf_voice=2, n=5, seed=2)
+    found = generate_texture(DORIAN, species=(1, 1), cf_voice=2, n=5, seed=2, effort=20)
     keys = [tuple(n for _, n in s.voices) for s in found]
     assert len(set(keys)) == len(keys) == 5
     assert_all_pass(found, (1, 1), 2)
@@ -83,6 +85,8 @@ def test_distinct_and_ranked():
     ({"species": (1, 3), "n": 0}, "n must"),
     ({"species": (1, 3), "time_limit": float("nan")}, "time limit"),
     ({"species": (1, 3), "seed": "x"}, "seed"),
+    ({"species": (1, 3), "effort": -1}, "effort"),
+    ({"species": (1, 3), "effort": 2.5}, "effort"),
 ])
 def test_bad_arguments(kwargs, match):
     with pytest.raises(InputError, match=match):
@@ -104,12 +108,13 @@ def test_ranges_are_stacked_top_down():
 def test_ranking_generate_delegates_and_two_voices_unchanged():
     from counterpoint.ranking import generate
 
-    three = generate(DORIAN, species=[1, 1], cf_voice=3, n=2, seed=1)
+    three = generate(DORIAN, species=[1, 1], cf_voice=3, n=2, seed=1, effort=3)
     assert_all_pass(three, (1, 1), 3)
+    assert three.stats["steps"] <= 3
     with pytest.raises(InputError, match="position"):
         generate(DORIAN, species=(1, 1), position="below", cf_voice=3)
-    with pytest.raises(InputError, match="effort"):
-        generate(DORIAN, species=(1, 1), cf_voice=3, effort=3)
+    with pytest.raises(InputError, match="voice_range"):
+        generate(DORIAN, species=(1, 1), cf_voice=3, voice_range="C4-C5")
     two = generate(DORIAN, species=1, position="below", n=2, seed=1, effort=5, critic=False)
     assert all(s.report.ok and not s.exercise.cp_above for s in two)
 
@@ -120,7 +125,7 @@ def test_cli_texture(tmp_path, capsys):
 
     out = tmp_path / "x.musicxml"
     assert main(["generate", "--cf", DORIAN, "--species", "1,3", "--cf-voice", "3", "-n", "2", "--seed", "1",
-                 "--out", str(out)]) == 0
+                 "--effort", "10", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert text.startswith("three voices: soprano in first species, alto in third species, cantus firmus in the bass")
     assert "bass (cf)" in text and "penalty" in text and f"wrote {out}" in text
@@ -143,7 +148,7 @@ def test_property_every_texture_passes(figure, species, cf_voice, seed):
     cf, mode = fux_cf(figure)
     try:
         found = generate_texture(cf, species=tuple(species), cf_voice=cf_voice, n=2, seed=seed, time_limit=6.0,
-                                 mode=mode)
+                                 mode=mode, effort=15)
     except NoSolutionError:
         return  # allowed: the claim is about what comes back
     assert_all_pass(found, species, cf_voice)
@@ -152,12 +157,12 @@ def test_property_every_texture_passes(figure, species, cf_voice, seed):
 def test_textures_are_ranked_by_penalty_and_the_free_critic_by_default():
     from counterpoint.ranking import TEXTURE_BLEND, generate
 
-    found = generate(DORIAN, species=(1, 1), cf_voice=3, n=5, seed=1, time_limit=4)
+    found = generate(DORIAN, species=(1, 1), cf_voice=3, n=5, seed=1, time_limit=4, effort=10)
     blended = [s.penalty + TEXTURE_BLEND * (1 - s.parts["critic"]) for s in found]  # the critic's score, rounded
     assert all(0 <= s.parts["critic"] <= 1 for s in found)
     assert all(abs(s.score - c) < 0.01 for s, c in zip(found, blended))
     assert [s.score for s in found] == sorted(s.score for s in found)
     assert found[0].to_dict()["critic"] == found[0].parts["critic"]
-    plain = generate(DORIAN, species=(1, 1), cf_voice=3, n=5, seed=1, time_limit=4, critic=False)
+    plain = generate(DORIAN, species=(1, 1), cf_voice=3, n=5, seed=1, time_limit=4, critic=False, effort=10)
     assert all("critic" not in s.parts for s in plain) and [s.score for s in plain] == [s.penalty for s in plain]
     assert "critic" not in plain[0].to_dict()
