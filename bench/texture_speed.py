@@ -11,7 +11,8 @@ search start to the first accepted texture) and the wall time to the ranked top 
 model building, search, the full check of every texture and the ranking). It checks every returned
 texture once more with check_texture (zero errors) and prints a markdown table: solved, medians, maxima.
 
-A second table compares the idioms of the free voices (counterpoint.analysis.idiom_stats, each voice
+It also counts the figures where the best texture's penalty is no more than that of Fux's own solution. A
+second table compares the idioms of the free voices (counterpoint.analysis.idiom_stats, each voice
 against the cantus firmus) of the best texture with those of Fux's own voices in the same figures, per
 species: the generated mean, Fux's mean and standard deviation, and a tick where the generated mean lies
 within half a standard deviation of Fux's.
@@ -47,6 +48,7 @@ def run(job: dict) -> dict:
     from counterpoint.catalogue.texture_engine import check_texture
     from counterpoint.errors import NoSolutionError
     from counterpoint.generator.texture import generate_texture
+    from tests.support import load_fux_voices
 
     limit = LIMITS[job["voices"]]
     t0 = time.monotonic()
@@ -58,7 +60,8 @@ def run(job: dict) -> dict:
     top = time.monotonic() - t0
     book = load_rulebook("fux")
     bad = sum(1 for s in found if not check_texture(s.texture, book).ok)
-    return {**job, "solved": True, "first": found.stats["first_seconds"], "top": top, "count": len(found),
+    fux = check_texture(load_fux_voices(job["figure"]), book)
+    return {**job, "solved": True, "fux_penalty": fux.penalty if fux.ok else None, "first": found.stats["first_seconds"], "top": top, "count": len(found),
             "bad": bad, "best": found[0].penalty, "timed_out": found.stats["timed_out"],
             "idioms": voice_idioms(found[0].texture)}
 
@@ -122,6 +125,11 @@ def main() -> None:
             generated.setdefault(sp, []).append(stats)
         for sp, stats in voice_idioms(load_fux_voices(r["figure"])):
             fux.setdefault(sp, []).append(stats)
+    for v in (3, 4):
+        rs = [r for r in results if r["voices"] == v and r["solved"] and r["fux_penalty"] is not None]
+        cheaper = sum(1 for r in rs if r["best"] <= r["fux_penalty"])
+        print(f"\n{v} voices: the best texture's penalty is no more than Fux's own in {cheaper}/{len(rs)} figures "
+              f"(those whose solution passes the fux rulebook)")
     print("\nIdioms of the free voices, best texture vs Fux's voices in the same figures (per species; "
           "✓ within half Fux's sd):\n")
     print("\n".join(idiom_table({sp: generated[sp] for sp in sorted(generated) if sp in fux}, fux)))
