@@ -184,27 +184,20 @@ def _evaluate(args) -> int:
 
 
 def _score(args) -> int:
-    from counterpoint.critic.free import as_piece_named, is_species, score_passage
+    from counterpoint.critic import auto_style, load_model, score_file
     from counterpoint.scorefile import parse_file
 
     path = Path(args.file)
-    style = args.style
-    parsed = None
-    if style != "species":
-        parsed = parse_file(path)
-        if style == "auto":
-            style = "species" if args.voices is None and is_species(parsed, path.stem) else "free"
-    if style == "species":
-        from counterpoint.critic import load_model, score_file
+    parsed = parse_file(path)
+    style = auto_style(parsed, path.stem, args.voices) if args.style == "auto" else args.style
+    model = None
+    if args.model and style == "free":
+        from counterpoint.critic.free_model import load_free_model
 
-        result = score_file(path, load_model(args.model) if args.model else None, parsed=parsed)
-    else:
-        model = None
-        if args.model:
-            from counterpoint.critic.free_model import load_free_model
-
-            model = load_free_model(args.model)
-        result = score_passage(as_piece_named(parsed, path.stem), model, voices=args.voices)
+        model = load_free_model(args.model)
+    elif args.model:
+        model = load_model(args.model)
+    result = score_file(path, model, parsed=parsed, style=style, voices=args.voices)
     if args.format == "json":
         from counterpoint.io.writers import strict_json
 

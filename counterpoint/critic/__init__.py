@@ -5,8 +5,10 @@
 
 ``score`` takes a generated Solution or an Exercise and returns a :class:`CriticScore`: a number in
 [0, 1] (how much the line is like the real music) and the features that weighed most for and against.
-``score_file`` applies the critic's own reduction to any two-voice passage in any rhythm. The model,
-its card and the training recipe are in the repository's ``critic/`` folder.
+``score_file`` scores a passage from a file: a species exercise with this critic, anything else in any
+rhythm with the free-polyphony critic (or, with ``style="species"``, reduced to stretches over a cantus
+firmus as the training music was). The model, its card and the training recipe are in the repository's
+``critic/`` folder.
 
 Free polyphony (two to four voices in any rhythm, as real music is) has a critic of its own:
 :func:`counterpoint.critic.free.score_passage`.
@@ -18,29 +20,68 @@ from counterpoint.critic.model import CriticModel, CriticModelError, default_mod
 from counterpoint.critic.scoring import (BLEND, STYLE, CriticScore, TextureScore, blend_weights, blended_rank, score,
                                          score_many, score_texture, style_weights)
 
-__all__ = ["score", "score_many", "score_file", "score_texture", "CriticScore", "TextureScore", "CriticModel", "CriticModelError", "load_model",
+__all__ = ["score", "score_many", "score_file", "auto_style", "score_texture", "CriticScore", "TextureScore", "CriticModel", "CriticModelError", "load_model",
            "default_model_path", "blended_rank", "blend_weights", "BLEND",
            "style_weights", "STYLE"]
 
 
-def score_file(path, model: CriticModel | None = None, *, parsed=None) -> CriticScore:
-    """Score a two-voice passage from a file (MusicXML, kern, ABC) in any rhythm.
+def score_file(path, model=None, *, parsed=None, style: str = "auto", voices: tuple[int, ...] | None = None):
+    """Score a passage from a file (MusicXML, kern, ABC) in any rhythm, as ``counterpoint critic score`` does.
 
-    A species exercise (a cantus firmus in whole notes) is scored as it is. Anything else is reduced as
-    the training music was: every stretch of at least six bars where one voice moves only on bar lines
-    becomes a cantus firmus with the other voice as counterpoint; the score is the mean over those
-    stretches, and the reasons are those of the mean features. ``parsed``: the file already parsed (music21),
-    so that it is not read twice.
+    ``style`` chooses the critic:
+
+    * ``"species"``: the species critic (a :class:`CriticScore`; three voices or more, a :class:`TextureScore`
+      over the voice pairs). A species exercise (a cantus firmus in whole notes) is scored as it is; any other
+      two-voice passage is reduced as the training music was: every stretch of at least six bars where one
+      voice moves only on bar lines becomes a cantus firmus with the other voice as counterpoint, and the score
+      is the mean over those stretches.
+    * ``"free"``: the free-polyphony critic, window by window over two to four voices (a
+      :class:`~counterpoint.critic.free.FreeScore`; ``voices`` picks them by number from the top).
+    * ``"auto"`` (the default): the species critic for a species exercise or texture, the free critic for
+      anything else, or when ``voices`` are chosen.
+
+    ``model``: a species model (:func:`load_model`) or a free one
+    (:func:`counterpoint.critic.free_model.load_free_model`), by default the installed one; a species model
+    makes ``"auto"`` mean the species critic. ``parsed``: the file already parsed (music21), so that it is
+    not read twice.
     """
     from pathlib import Path
 
-    from counterpoint.critic.scoring import cached_model, features
+    from counterpoint.critic.free import as_piece_named, score_passage
+    from counterpoint.errors import InputError
     from counterpoint.scorefile import parse_file
 
-    model = model or cached_model()
+    if style not in ("auto", "species", "free"):
+        raise InputError(f"the critic's style is 'auto', 'species' or 'free', not {style!r}.")
     path = Path(path)
-    texture, exercises = file_exercises(parsed if parsed is not None else parse_file(path), path.name, path.stem,
-                                        path.name)
+    parsed = parsed if parsed is not None else parse_file(path)
+    if style == "auto":
+        style = "species" if isinstance(model, CriticModel) else auto_style(parsed, path.stem, voices)
+    if style == "free":
+        if isinstance(model, CriticModel):
+            raise InputError("the free critic takes a free model (critic/free_model_2v.json or _3v.json), "
+                             "not the species critic's.")
+        return score_passage(as_piece_named(parsed, path.stem), model, voices=voices)
+    return _score_species_file(path, parsed, model)
+
+
+def auto_style(parsed, title: str = "", voices: tuple[int, ...] | None = None) -> str:
+    """The critic ``score_file`` chooses by default for a parsed file: "species" for a species exercise or
+    texture (unless ``voices`` are chosen), "free" for anything else."""
+    from counterpoint.critic.free import is_species
+
+    return "species" if voices is None and is_species(parsed, title) else "free"
+
+
+def _score_species_file(path, parsed, model: CriticModel | None) -> CriticScore:
+    from counterpoint.critic.scoring import cached_model, features
+
+    if model is not None and not isinstance(model, CriticModel):
+        from counterpoint.errors import InputError
+
+        raise InputError("the species critic takes a species model (critic/model.json), not a free one.")
+    model = model or cached_model()
+    texture, exercises = file_exercises(parsed, path.name, path.stem, path.name)
     if texture is not None:  # three voices or more: a species texture, scored over its voice pairs
         return score_texture(texture, model)
     X = features(exercises, model)

@@ -211,6 +211,26 @@ def test_species_exercises_keep_the_species_critic(capsys):
     assert "windows" in json.loads(capsys.readouterr().out)
 
 
+def test_the_library_scores_a_free_passage_as_the_command_does(tmp_path, capsys):
+    from counterpoint.critic import load_model, score_file
+    from counterpoint.errors import InputError
+    from tests.support import FUX_DIR
+
+    path = _two_voices(tmp_path)
+    found = score_file(path)  # not a species exercise: the free critic, window by window
+    assert len(found.windows) == 5 and found.windows[0]["voices"] == ["Cantus", "Tenor"]
+    assert main(["critic", "score", str(path), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(found.to_dict()))
+    with pytest.raises(InputError, match="no stretch of six bars"):  # the species critic's reduction finds none
+        score_file(path, style="species")
+    with pytest.raises(InputError, match="free model"):
+        score_file(path, load_model(), style="free")
+    fig5 = FUX_DIR / "fig-005-cf-lower.musicxml"
+    assert not hasattr(score_file(fig5), "windows")  # a species exercise keeps the species critic
+    assert len(score_file(fig5, style="free").windows) >= 1
+    assert len(score_file(fig5, voices=(1, 2)).windows) >= 1  # choosing voices means the free critic
+
+
 def _one_sentence(capsys, argv, *words):
     code = main(argv)
     err = capsys.readouterr().err.strip()
