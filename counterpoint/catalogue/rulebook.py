@@ -19,7 +19,7 @@ from counterpoint.resources import data_dir
 
 TOP_KEYS = {"name", "description", "extends", "select", "ignore", "severity", "weight", "species_weight", "options",
             "texture"}
-TEXTURE_KEYS = {"severity", "weight", "options"}  # [texture.*]: what changes in three voices or more
+TEXTURE_KEYS = {"severity", "weight", "species_weight", "options"}  # [texture.*]: what changes in three voices or more
 OFF = "off"
 MAX_BYTES = 1_000_000  # a rulebook is a page of text
 MAX_NESTING = 5  # texture.options.CODE.key = [values]: deeper is not a rulebook
@@ -48,12 +48,14 @@ class Rulebook:
     path: str = ""
     species_weight: tuple[tuple[int, str, float], ...] = ()  # (species, code, weight) from [species_weight.N]
     texture_settings: tuple[Setting, ...] | None = None  # the settings in three voices or more ([texture]); None: same
+    texture_species_weight: tuple[tuple[int, str, float], ...] = ()  # the same in three voices or more ([texture])
 
     def active(self, species: int, texture: bool = False) -> list[Setting]:
         """The enabled settings whose rule applies to ``species`` (0 for a lone cantus firmus), each with the
         weight the rulebook gives it in that species. Without ``texture``, for two voices (the T rules left out);
         with it, as set for three voices or more ([texture]), every role included."""
-        own = {code: w for sp, code, w in self.species_weight if sp == species}
+        weights = self.texture_species_weight if texture and self.texture_settings is not None else self.species_weight
+        own = {code: w for sp, code, w in weights if sp == species}
         settings = self.texture_settings if texture and self.texture_settings is not None else self.settings
         return [dataclasses.replace(s, weight=own[s.rule.code]) if s.rule.code in own else s
                 for s in settings if s.rule.applies_to(species) and (texture or s.rule.voices != "texture")]
@@ -113,14 +115,19 @@ def _load(spec: str) -> Rulebook:
         texture = _table(data, "texture", name)
         unknown = set(texture) - TEXTURE_KEYS
         if unknown:
-            raise RulebookError(f"rulebook {name}: [texture] may hold severity, weight and options, not {', '.join(sorted(unknown))}.")
+            raise RulebookError(f"rulebook {name}: [texture] may hold severity, weight, species_weight and options, "
+                                f"not {', '.join(sorted(unknown))}.")
         touched = touched or bool(texture)
         _read_tables(texture, name, by_code, t_severity, t_weight, t_options, "texture.")
     texture_settings = _settings(RULES, choices, t_severity, t_weight, t_options, book) if touched else None
+    plain = [(name, data, "") for name, data in layers]
+    textures = [(name, _table(data, "texture", name), "texture.") for name, data in layers]
     name, data = layers[-1]
     return Rulebook(str(data.get("name", name)), str(data.get("description", "")), tuple(settings),
-                    path=_origin(spec), species_weight=_species_weights(layers, by_code),
-                    texture_settings=texture_settings)
+                    path=_origin(spec), species_weight=_species_weights(plain, by_code),
+                    texture_settings=texture_settings,
+                    # in three voices or more the [texture] tables come after every plain one, as for the settings
+                    texture_species_weight=_species_weights(plain + textures, by_code))
 
 
 def _settings(rules, choices, severity: dict, weight: dict, options: dict, book: str) -> tuple[Setting, ...]:
@@ -163,22 +170,23 @@ def _read_tables(data: dict, name: str, by_code: dict, severity: dict, weight: d
         options.setdefault(code, {}).update(table)
 
 
-def _species_weights(layers: list[tuple[str, dict]], by_code: dict) -> tuple[tuple[int, str, float], ...]:
+def _species_weights(layers: list[tuple[str, dict, str]], by_code: dict) -> tuple[tuple[int, str, float], ...]:
     """``[species_weight.N]`` tables: a rule's weight in species N alone, overriding ``[weight]`` there.
 
-    Layers merge as ``[weight]`` does, key by key, the extending rulebook winning; a plain ``[weight]`` entry
-    in a later layer resets the earlier layers' species weights for that rule (it means: this weight, everywhere).
+    Layers (name, tables, prefix: "" or "texture.") merge as ``[weight]`` does, key by key, the later winning;
+    a plain ``[weight]`` entry in a later layer resets the earlier layers' species weights for that rule (it
+    means: this weight, everywhere).
     """
     out: dict[int, dict[str, float]] = {}
-    for name, data in layers:
+    for name, data, prefix in layers:
         for code in _table(data, "weight", name):
             for table in out.values():
                 table.pop(code, None)
         for key, table in _table(data, "species_weight", name).items():
             if key not in {str(n) for n in range(1, 6)}:
-                raise RulebookError(f"rulebook {name}: [species_weight.{key}] must name a species from 1 to 5.")
+                raise RulebookError(f"rulebook {name}: [{prefix}species_weight.{key}] must name a species from 1 to 5.")
             if not isinstance(table, dict):
-                raise RulebookError(f"rulebook {name}: [species_weight.{key}] must be a table.")
+                raise RulebookError(f"rulebook {name}: [{prefix}species_weight.{key}] must be a table.")
             for code, value in table.items():
                 _known(code, by_code, name)
                 if (not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value)

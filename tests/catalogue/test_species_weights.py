@@ -65,3 +65,46 @@ def test_extends_merges_species_weights_and_a_plain_weight_resets_them(tmp_path)
 def test_bad_species_weights_are_refused(tmp_path, text, words):
     with pytest.raises(RulebookError, match=words):
         _book(tmp_path, 'select = ["ALL"]\n' + text)
+
+
+# -- three voices or more: [texture.species_weight.N] ----------------------------------------------------------
+
+def _texture_weight(book, species: int, code: str) -> float:
+    return next(s.weight for s in book.active(species, texture=True) if s.rule.code == code)
+
+
+def test_texture_species_weight_applies_in_three_voices_only(tmp_path):
+    book = _book(tmp_path, 'select = ["ALL"]\n[species_weight.1]\nM404 = 0.5\n[texture.species_weight.4]\nM404 = 6\n')
+    assert _weight(book, 4, "M404") == 2 and _texture_weight(book, 4, "M404") == 6
+    assert _weight(book, 1, "M404") == 0.5 and _texture_weight(book, 1, "M404") == 0.5  # the plain one carries over
+
+
+def test_a_texture_weight_resets_the_plain_species_weights_in_three_voices(tmp_path):
+    book = _book(tmp_path, 'select = ["ALL"]\n[species_weight.1]\nM404 = 0.5\n[texture.weight]\nM404 = 3\n')
+    assert _texture_weight(book, 1, "M404") == 3 and _weight(book, 1, "M404") == 0.5
+
+
+def test_fux_weights_a_repeated_note_in_a_fourth_species_voice_of_a_texture():
+    from counterpoint.catalogue.texture_engine import check_texture
+    from counterpoint.model.edit import set_voice_pitch
+    from tests.support import load_fux_voices
+
+    book = load_rulebook("fux")
+    # Fig. 147: the alto in fourth species (r E4~ | E4 C4~ | ...); strike its tied E4 again on the weak half of
+    # bar 2, in place of the C4 it moves to.
+    def alto_repeats(t):
+        return [(v.bar, v.weight) for v in check_texture(t, book).warnings if v.code == "M404" and v.voice == "alto"]
+
+    tex = load_fux_voices("147")
+    assert alto_repeats(tex) == []
+    assert alto_repeats(set_voice_pitch(tex, 2, 2, 3, "E4")) == [(2, 6)]  # 6 here; 2 in two voices
+
+
+@pytest.mark.parametrize("text, words", [
+    ('[texture.species_weight.6]\nM404 = 1\n', r"\[texture.species_weight.6\] must name a species"),
+    ('[texture.species_weight.1]\nM404 = -1\n', "at least 0"),
+    ('[texture.species_weight.1]\nM405 = 1\n', "does not apply"),
+])
+def test_bad_texture_species_weights_are_refused(tmp_path, text, words):
+    with pytest.raises(RulebookError, match=words):
+        _book(tmp_path, 'select = ["ALL"]\n' + text)
