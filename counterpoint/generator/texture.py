@@ -14,6 +14,8 @@ Each pair's context knows the other voices written so far, so a fourth between u
 supporting voice is a consonance, as the checker says. Nothing is trusted: every texture is checked in full
 (:func:`~counterpoint.catalogue.texture_engine.check_texture`) and only those with no error come back, ranked
 by their penalty. A texture that fails is dropped and the voices are written again along other contours.
+The textures found are then improved, a window of one voice at a time
+(:mod:`counterpoint.generator.texture_optimise`).
 
 >>> best = generate_texture("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=(1, 1), cf_voice=3, n=2, seed=1, effort=10)
 >>> len(best) >= 1 and all(s.report.ok for s in best)
@@ -25,9 +27,9 @@ from __future__ import annotations
 import math
 import random
 import time
-from functools import cached_property
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from constraint import FunctionConstraint, Problem
 
@@ -112,7 +114,8 @@ class TextureSolution:
 
 
 class TextureResult(list):
-    """Solutions, best first, with ``.stats`` (a dict: textures tried, rejected, seconds, first_seconds)."""
+    """Solutions, best first, with ``.stats`` (a dict: textures tried, rejected, improvement steps, seconds,
+    first_seconds, timed_out)."""
 
     stats: dict
 

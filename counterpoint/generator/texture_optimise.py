@@ -52,6 +52,7 @@ def improve_textures(gen, pool: dict, make, deadline: float, n: int, min_diff: i
             except SearchTimeout:
                 stats["timed_out"] = True
                 break
+            added = False
             for tex in children:
                 key = texture_key(tex)
                 if key in pool:
@@ -59,7 +60,9 @@ def improve_textures(gen, pool: dict, make, deadline: float, n: int, min_diff: i
                 report = check_texture(tex, gen.book)
                 if report.ok:
                     pool[key] = make(tex, report)
-            leaders = _leaders(pool, n, min_diff, select)
+                    added = True
+            if added:
+                leaders = _leaders(pool, n, min_diff, select)
             total = _total(leaders)
             if total < mark - 1e-9:
                 mark, stale = total, 0
