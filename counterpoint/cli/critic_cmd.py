@@ -87,11 +87,9 @@ def _progress():
 
 def _train(args) -> int:
     if args.feedback:
-        if args.free:
-            raise InputError("--feedback adjusts the species critic; it does not apply to --free yet.")
-        from counterpoint.cli.feedback_cmd import retrain_with_feedback
+        from counterpoint.cli.feedback_cmd import retrain_free_with_feedback, retrain_with_feedback
 
-        return retrain_with_feedback(args)
+        return retrain_free_with_feedback(args) if args.free else retrain_with_feedback(args)
     if args.free:
         return _train_free(args)
     args.max_train = 7000 if args.max_train is None else args.max_train

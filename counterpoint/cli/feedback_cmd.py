@@ -54,7 +54,8 @@ def _store_option(p) -> None:
 
 
 def _fit_options(p) -> None:
-    p.add_argument("--base", metavar="MODEL", help="the critic model to adjust (default: the installed one)")
+    p.add_argument("--base", metavar="MODEL", help="the critic model to adjust (default: the installed one; with "
+                   "--free, a folder holding free_model_2v.json and free_model_3v.json)")
     p.add_argument("--rulebook", metavar="NAME", dest="feedback_rulebook",
                    help="use only the judgements made under this rulebook (default: all)")
     p.add_argument("--regularisation", type=regularisation, default=1.0, metavar="C",
@@ -248,6 +249,55 @@ def retrain_with_feedback(args) -> int:
         print(f"note: {note}")
     print(summary_text(summary))
     print(f"\nwrote {out}")
+    return 0
+
+
+def retrain_free_with_feedback(args) -> int:
+    """Adjust the free critic's models (``args.base``, a folder holding free_model_2v.json and free_model_3v.json;
+    default the installed ones) to the store's judgements, each to the passages it scores, and write them to
+    the folder ``args.out`` (required; a file there replaced only with ``args.force``; never the installed ones).
+    A model whose passages give no pair to learn from is not written, and a note says so."""
+    import warnings
+
+    from counterpoint.critic.free import default_free_model_path
+    from counterpoint.critic.free_model import load_free_model
+    from counterpoint.feedback import retrain
+    from counterpoint.feedback.training import free_passage_rows
+    from counterpoint.files.safe import check_destination
+
+    if not getattr(args, "out", None):
+        raise InputError("retraining the free critic with feedback writes new models: give --out FOLDER "
+                         "(the installed ones are never replaced).")
+    folder, installed = Path(args.out), default_free_model_path(2).parent
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder} is a file; with --free, --out names a folder for free_model_2v.json and "
+                         "free_model_3v.json.")
+    if folder.resolve() == installed.resolve():
+        raise InputError(f"{folder} holds the installed models, which feedback never replaces; give another --out "
+                         "FOLDER.")
+    base = Path(args.base) if getattr(args, "base", None) else installed
+    store = _store(args)
+    written = []
+    for k in (2, 3):
+        name = f"free_model_{k}v.json"
+        check_destination(folder / name, force=args.force, inputs=[base / name, installed / name])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                model, summary = retrain(load_free_model(base / name), store,
+                                         rulebook=getattr(args, "feedback_rulebook", None),
+                                         regularisation=getattr(args, "regularisation", 1.0), rows=free_passage_rows)
+            except InputError as exc:
+                print(f"note: {name} not written: {str(exc).rstrip('.')}.")
+                continue
+        model.save(folder / name, force=args.force)
+        for note in summary["notes"]:
+            print(f"note: {note}")
+        print(f"{k} voices: " + summary_text(summary).replace("\n", f"\n{k} voices: "))
+        written.append(folder / name)
+    if not written:
+        raise InputError("no judged passage gave the free critic a pair to learn from; nothing was written.")
+    print("\nwrote " + ", ".join(map(str, written)))
     return 0
 
 

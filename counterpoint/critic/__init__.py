@@ -42,8 +42,8 @@ def score_file(path, model=None, *, parsed=None, style: str = "auto", voices: tu
 
     ``model``: a species model (:func:`load_model`) or a free one
     (:func:`counterpoint.critic.free_model.load_free_model`), by default the installed one; a species model
-    makes ``"auto"`` mean the species critic. ``parsed``: the file already parsed (music21), so that it is
-    not read twice.
+    makes ``"auto"`` mean the species critic, a free one the free critic. ``parsed``: the file already parsed
+    (music21), so that it is not read twice.
     """
     from pathlib import Path
 
@@ -56,13 +56,19 @@ def score_file(path, model=None, *, parsed=None, style: str = "auto", voices: tu
     path = Path(path)
     parsed = parsed if parsed is not None else parse_file(path)
     if style == "auto":
-        style = "species" if isinstance(model, CriticModel) else auto_style(parsed, path.stem, voices)
+        style = auto_style(parsed, path.stem, voices) if model is None else "free" if _is_free(model) else "species"
     if style == "free":
-        if isinstance(model, CriticModel):
+        if model is not None and not _is_free(model):
             raise InputError("the free critic takes a free model (critic/free_model_2v.json or _3v.json), "
                              "not the species critic's.")
         return score_passage(as_piece_named(parsed, path.stem), model, voices=voices)
     return _score_species_file(path, parsed, model)
+
+
+def _is_free(model) -> bool:
+    from counterpoint.critic.free_features import NAMES
+
+    return isinstance(model, dict) or tuple(getattr(model, "feature_names", ())) in NAMES.values()
 
 
 def auto_style(parsed, title: str = "", voices: tuple[int, ...] | None = None) -> str:
@@ -76,7 +82,7 @@ def auto_style(parsed, title: str = "", voices: tuple[int, ...] | None = None) -
 def _score_species_file(path, parsed, model: CriticModel | None) -> CriticScore:
     from counterpoint.critic.scoring import cached_model, features
 
-    if model is not None and not isinstance(model, CriticModel):
+    if model is not None and _is_free(model):
         from counterpoint.errors import InputError
 
         raise InputError("the species critic takes a species model (critic/model.json), not a free one.")

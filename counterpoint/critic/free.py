@@ -173,6 +173,23 @@ def score_passage(item, model=None, voices: tuple[int, ...] | None = None, reaso
     six-voice piece; without it a piece of more than four voices is refused.
     """
     piece = as_piece(item)
+    models = free_models(model)
+    k, wins = scored_windows(piece, voices, models)
+    m = models[k]
+    X = featurize(piece, wins)
+    s = m.score(X)
+    out = []
+    for (a, b, combo), x in zip(wins, s):
+        top_first = sorted(combo)
+        out.append({"start": round(a, 4), "end": round(b, 4), "bars": f"{piece.bar_at(a)}-{piece.bar_at(b - 1e-6)}",
+                    "voices": [piece.lines[i].name for i in top_first], "score": round(float(x), 4)})
+    return FreeScore(float(s.mean()), out, m.reasons(X.mean(axis=0), reasons))
+
+
+def scored_windows(piece: Piece, voices: tuple[int, ...] | None, available) -> tuple[int, list]:
+    """(k, windows) by which a piece is scored: three-voice windows when three or more voices sound and a
+    three-voice model is ``available`` (a collection of voice counts), else two-voice ones. InputError, one
+    sentence, when the voices chosen or the windows do not allow it."""
     name = piece.title or "the passage"
     live = [i for i, v in enumerate(piece.lines) if v.size]
     if voices is not None:
@@ -184,26 +201,29 @@ def score_passage(item, model=None, voices: tuple[int, ...] | None = None, reaso
         raise InputError(f"{name} has {len(live)} voice(s) with notes; the free critic scores two to four voices.")
     if len(live) > MAX_VOICES:
         raise InputError(f"{name} has {len(live)} voices; choose two to four of them with --voices (e.g. --voices 1,2,3).")
-    models = free_models(model)
-    wins = windows(piece, 3, voices=tuple(live)) if len(live) >= 3 and 3 in models else []
+    wins = windows(piece, 3, voices=tuple(live)) if len(live) >= 3 and 3 in available else []
     k = 3
     if not wins:
         k = 2
         wins = windows(piece, 2, voices=tuple(live))
-    if k not in models:
+    if k not in available:
         raise InputError(f"no free critic model for {k} voices was given.")
     if not wins:
         raise InputError(f"{name} has no stretch where two voices sound together for most of "
                          f"{WINDOW:g} quarter notes, which the free critic needs.")
-    m = models[k]
-    X = featurize(piece, wins)
-    s = m.score(X)
-    out = []
-    for (a, b, combo), x in zip(wins, s):
-        top_first = sorted(combo)
-        out.append({"start": round(a, 4), "end": round(b, 4), "bars": f"{piece.bar_at(a)}-{piece.bar_at(b - 1e-6)}",
-                    "voices": [piece.lines[i].name for i in top_first], "score": round(float(x), 4)})
-    return FreeScore(float(s.mean()), out, m.reasons(X.mean(axis=0), reasons))
+    return k, wins
+
+
+def window_rows(item, model: CriticModel) -> np.ndarray:
+    """The feature rows by which :func:`score_passage` scores a passage, for the free ``model`` of its voice
+    count (feedback retraining reads passages through this). InputError when the passage is scored by the
+    other voice count's model."""
+    (k_model,) = free_models(model)
+    piece = as_piece(item)
+    k, wins = scored_windows(piece, None, (2, 3))
+    if k != k_model:
+        raise InputError(f"it is scored by the {k}-voice model, not this {k_model}-voice one.")
+    return featurize(piece, wins)
 
 
 def is_species(score, title: str = "") -> bool:

@@ -392,18 +392,30 @@ def load_model(path: str | Path | None = None) -> CriticModel:
     """Load and verify a critic model; raise CriticModelError with one sentence if it cannot be trusted."""
     from counterpoint.critic.features import FEATURE_NAMES
 
-    path = Path(path) if path is not None else default_model_path()
+    def names_problem(names: tuple[str, ...]) -> str | None:
+        missing = [n for n in names if n not in set(FEATURE_NAMES)]
+        return f"uses features this version does not compute ({', '.join(missing[:3])})" if missing else None
+
+    return load_verified(Path(path) if path is not None else default_model_path(), names_problem)
+
+
+def load_verified(path: Path, names_problem, what: str = "critic model",
+                  train: str = "`counterpoint critic train`") -> CriticModel:
+    """Load and verify a model file of this format (size, JSON depth, format, checksum, field types, every
+    array's shape and every tree's structure, any feedback adjustment); ``names_problem(feature names)`` says
+    what is wrong with its features for the critic reading it, or None. CriticModelError, one sentence, names
+    the model as ``what`` and how to make one (``train``)."""
     name = path.name
     try:
         if not path.is_file():
-            raise CriticModelError(f"no critic model at {path}; train one with `counterpoint critic train`.")
+            raise CriticModelError(f"no {what} at {path}; train one with {train}.")
         if path.stat().st_size > MAX_BYTES:
             raise CriticModelError(f"{name} is too large to be a critic model.")
         with open(path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or type(exc).__name__).lower()
-        raise CriticModelError(f"the critic model {path} cannot be read: {reason}.") from None
+        raise CriticModelError(f"the {what} {path} cannot be read: {reason}.") from None
     if len(raw) > MAX_BYTES:
         raise CriticModelError(f"{name} is too large to be a critic model.")
     try:
@@ -430,9 +442,9 @@ def load_model(path: str | Path | None = None) -> CriticModel:
     except _Bad:
         raise CriticModelError(f"{name} has coefficients of the wrong shape or value; it was not loaded.") from None
     params = _arrays(name, payload.get("params"), payload["kind"], len(names))
-    missing = [n for n in names if n not in set(FEATURE_NAMES)]
-    if missing:
-        raise CriticModelError(f"{name} uses features this version does not compute ({', '.join(missing[:3])}); retrain it.")
+    problem = names_problem(names)
+    if problem:
+        raise CriticModelError(f"{name} {problem}; retrain it.")
     adjustment = None
     if "feedback" in payload:
         try:

@@ -55,15 +55,30 @@ def preference_pairs(judgements: list[Judgement]) -> list[tuple[int, int]]:
 
 
 def passage_rows(passage: Passage, model) -> np.ndarray:
-    """The model's feature rows for a passage, read as ``critic score`` reads a file; InputError if it cannot."""
+    """The species model's feature rows for a passage, read as ``critic score`` reads a file; InputError if it
+    cannot."""
     from counterpoint.critic.scoring import features
 
+    return _read(passage, lambda exercise: features([exercise], model), lambda path: _file_rows(path, model,
+                                                                                           passage.title or "passage"))
+
+
+def free_passage_rows(passage: Passage, model) -> np.ndarray:
+    """A free model's feature rows for a passage: the windows ``critic score`` scores it by, when that model is
+    the one of the passage's voice count; InputError otherwise (the passage is then skipped)."""
+    from counterpoint.critic.free import window_rows
+
+    return _read(passage, lambda exercise: window_rows(exercise, model), lambda path: window_rows(path, model))
+
+
+def _read(passage: Passage, of_exercise, of_file):
+    """``of_exercise(Exercise)`` for a note-list passage, else ``of_file(path)`` on a private copy of its file."""
     if passage.format == "notes":
-        return features([passage_exercise(passage)], model)
+        return of_exercise(passage_exercise(passage))
     with tempfile.TemporaryDirectory(prefix="counterpoint-feedback-") as folder:
         path = Path(folder) / ("passage" + FORMATS[passage.format])
         path.write_bytes(passage.file_bytes())
-        return _file_rows(path, model, passage.title or "passage")
+        return of_file(path)
 
 
 def _file_rows(path: Path, model, title: str) -> np.ndarray:

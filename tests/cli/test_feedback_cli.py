@@ -134,8 +134,37 @@ def test_critic_train_with_feedback_adjusts_the_installed_model_into_out(tmp_pat
                        "--force")
     assert code == 2 and "installed model" in err
     code, _, err = run(capsys, "critic", "train", "--feedback", "--free", "--store", store, "--out", str(out), "--force")
-    assert code == 2 and "--free" in err
+    assert code == 2 and "is a file" in err and "--out names a folder" in err
     assert sha(default_model_path()) == installed
+
+
+def test_critic_train_with_feedback_adjusts_the_free_critic_into_a_folder(tmp_path, capsys):
+    from counterpoint.critic.free import default_free_model_path
+    from counterpoint.critic.free_model import load_free_model
+
+    installed = {k: sha(default_free_model_path(k)) for k in (2, 3)}
+    store = str(tmp_path / "s.sqlite3")
+    run(capsys, "feedback", "add", "--prefer", str(FIG5), str(FIG6), "--store", store)
+    out = tmp_path / "free"
+    code, _, err = run(capsys, "critic", "train", "--feedback", "--free", "--store", store, "--out", str(out))
+    assert code == 2 and "does not exist" in err  # as for critic train --free: the folder must be there
+    out.mkdir()
+    code, text, err = run(capsys, "critic", "train", "--feedback", "--free", "--store", store, "--out", str(out))
+    assert (code, err) == (0, ""), err
+    # two two-voice figures: the two-voice model learns from them; the three-voice one has nothing to learn
+    assert "2 voices: feedback: 1 judgement (1 preference, 0 ratings) of 2 passages gave 1 pair" in text
+    assert "note: free_model_3v.json not written" in text
+    model = load_free_model(out / "free_model_2v.json")
+    assert model.feedback is not None and model.metadata["feedback"]["pairs"] == 1
+    assert not (out / "free_model_3v.json").exists()
+    code, text, _ = run(capsys, "critic", "score", "--style", "free", "--model", str(out / "free_model_2v.json"), str(FIG5))
+    assert code == 0 and "free critic score" in text
+    code, _, err = run(capsys, "critic", "train", "--feedback", "--free", "--store", store, "--out", str(out))
+    assert code == 2 and "already exists" in err
+    code, _, err = run(capsys, "critic", "train", "--feedback", "--free", "--store", store,
+                       "--out", str(default_free_model_path(2).parent), "--force")
+    assert code == 2 and "installed" in err
+    assert {k: sha(default_free_model_path(k)) for k in (2, 3)} == installed
 
 
 def _adder(store: str, k: int) -> subprocess.Popen:
