@@ -277,10 +277,11 @@ def retrain_free_with_feedback(args) -> int:
                          "FOLDER.")
     base = Path(args.base) if getattr(args, "base", None) else installed
     store = _store(args)
-    written = []
-    for k in (2, 3):
-        name = f"free_model_{k}v.json"
+    names = {k: f"free_model_{k}v.json" for k in (2, 3)}
+    for name in names.values():  # both, before either is written
         check_destination(folder / name, force=args.force, inputs=[base / name, installed / name])
+    written = []
+    for k, name in names.items():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
