@@ -47,7 +47,7 @@ def default_rank(critic: bool = True) -> tuple[Ranker, str]:
     return rank, ""
 
 
-TEXTURE_OPTIONS = ("cf_voice", "mode", "effort")  # what generate_texture takes beside the common arguments
+TEXTURE_OPTIONS = ("cf_voice", "mode", "effort", "progress")  # what generate_texture takes beside the common ones
 # Ranking cost of a texture = rule penalty + TEXTURE_BLEND * (1 - free critic score); see bench/texture_critic.py
 # and docs/benchmarks.md ("The free critic ranks textures") for how the weight was chosen.
 TEXTURE_BLEND = 20.0
@@ -121,7 +121,7 @@ def _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, o
     unknown = sorted(k for k in options if k not in TEXTURE_OPTIONS)
     if unknown:
         raise InputError(f"{', '.join(unknown)} {'does' if len(unknown) == 1 else 'do'} not apply to three voices "
-                         "or more; give cf_voice, mode and effort only.")
+                         "or more; give cf_voice, mode, effort and progress only.")
     if position != "above":
         raise InputError("position does not apply to three voices or more; say where the cantus firmus is with cf_voice.")
     why = ""

@@ -106,9 +106,10 @@ def run_texture(args) -> int:
         out = check_out(args.out, force=args.force, inputs=inputs)
     cf = args.cf if args.cf else Path(args.input)
     t0 = time.monotonic()
-    found = generate(cf, species=args.species, cf_voice=args.cf_voice, rules=args.rules, n=args.n, seed=args.seed,
-                     time_limit=args.time_limit, mode=args.mode, critic=not args.no_critic,
-                     **({} if args.effort is None else {"effort": args.effort}))
+    with _Progress(args.time_limit, "textures") as progress:
+        found = generate(cf, species=args.species, cf_voice=args.cf_voice, rules=args.rules, n=args.n,
+                         seed=args.seed, time_limit=args.time_limit, mode=args.mode, critic=not args.no_critic,
+                         progress=progress.update, **({} if args.effort is None else {"effort": args.effort}))
     elapsed = time.monotonic() - t0
     if out is not None:
         _write_texture(found, out, force=args.force, inputs=inputs)
@@ -228,8 +229,8 @@ def _reasons(reasons: list[dict]) -> str:
 class _Progress:
     """A progress line on stderr for searches that take more than a moment."""
 
-    def __init__(self, limit: float):
-        self.limit, self.bar, self.t0 = limit, None, time.monotonic()
+    def __init__(self, limit: float, what: str = "legal lines"):
+        self.limit, self.what, self.bar, self.t0 = limit, what, None, time.monotonic()
 
     def __enter__(self):
         return self
@@ -242,7 +243,7 @@ class _Progress:
             self.bar.start()
             self.task = self.bar.add_task("searching", total=None)
         if self.bar is not None:
-            self.bar.update(self.task, description=f"searching: {count} legal lines", completed=count)
+            self.bar.update(self.task, description=f"searching: {count} {self.what}", completed=count)
 
     def __exit__(self, *exc):
         if self.bar is not None:

@@ -452,7 +452,7 @@ def _counted(fn, voice: _Voice):
 
 def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux", n: int = 10, seed: int | None = None,
                      time_limit: float = 10.0, mode: str | Mode | None = None, rank=None,
-                     effort: int | None = None) -> TextureResult:
+                     effort: int | None = None, progress=None) -> TextureResult:
     """Up to ``n`` textures, best first, of ``len(species) + 1`` voices with ``cf`` in voice ``cf_voice``
     (counted from 1, the highest; by default the lowest voice) and each free voice, top first, in its ``species``; every one passes
     :func:`~counterpoint.catalogue.texture_engine.check_texture` with no error, ranked by its penalty, or by
@@ -462,6 +462,7 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     The textures first found are then improved against the penalty, a window of one voice at a time
     (:mod:`counterpoint.generator.texture_optimise`), for ``effort`` steps at most (default
     :data:`EFFORT`; 0 ranks the constructed textures as they are), stopping sooner once no step helps.
+    ``progress(count)``, if given, is called with the number of textures found as it grows.
 
     Raises :class:`NoSolutionError` when none is found within ``time_limit`` seconds, naming the voice that
     could not be written, and :class:`InputError` for unusable arguments. The same seed gives the same
@@ -505,6 +506,8 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
                     gen.failures[("the texture", "check", e.code)] += 1
                 continue
             pool[key] = _solution(tex, report)
+            if progress:
+                progress(len(pool))
             if first is None:
                 first = time.monotonic() - t0
     if not pool:
@@ -512,7 +515,7 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     min_diff = max(2, (base.n_bars + 2) // 4)
     # Then improve the best of them against the penalty, a window of one voice at a time.
     polished = improve_textures(gen, pool, _solution, deadline, n, min_diff, select_diverse, rng,
-                                max_steps=EFFORT if effort is None else effort)
+                                max_steps=EFFORT if effort is None else effort, progress=progress)
     # The ranker (the critic) sees the best by penalty, as many as the construction collects.
     found = sorted(pool.values(), key=rank_order)[:3 * want]
     if rank is not None:  # a cost per texture (lower is better), in place of the penalty

@@ -29,10 +29,11 @@ MAX_LEADERS = 10  # the diverse best textures that are improved
 
 
 def improve_textures(gen, pool: dict, make, deadline: float, n: int, min_diff: int, select, rng: random.Random,
-                     max_steps: int = 2_000) -> dict:
+                     max_steps: int = 2_000, progress=None) -> dict:
     """Improve ``pool`` (texture key -> TextureSolution, scored by penalty) in place until it stops improving,
     ``max_steps`` or ``deadline``. ``make(texture, report)`` builds a pool entry; ``select(ranked, n, min_diff)``
-    picks the diverse leaders. Returns the search's counts: steps, improvements, timed_out."""
+    picks the diverse leaders; ``progress(len(pool))`` is told as the pool grows. Returns the search's counts:
+    steps, improvements, timed_out."""
     stats = {"steps": 0, "improved": 0, "timed_out": False}
     if not pool:
         return stats
@@ -63,6 +64,8 @@ def improve_textures(gen, pool: dict, make, deadline: float, n: int, min_diff: i
                     added = True
             if added:
                 leaders = _leaders(pool, n, min_diff, select)
+                if progress:
+                    progress(len(pool))
             total = _total(leaders)
             if total < mark - 1e-9:
                 mark, stale = total, 0

@@ -166,3 +166,9 @@ def test_textures_are_ranked_by_penalty_and_the_free_critic_by_default():
     plain = generate(DORIAN, species=(1, 1), cf_voice=3, n=5, seed=1, time_limit=4, critic=False, effort=10)
     assert all("critic" not in s.parts for s in plain) and [s.score for s in plain] == [s.penalty for s in plain]
     assert "critic" not in plain[0].to_dict()
+
+
+def test_progress_is_told_the_textures_found_as_they_grow():
+    counts = []
+    found = generate_texture(DORIAN, species=(1, 1), cf_voice=3, n=2, seed=1, effort=10, progress=counts.append)
+    assert counts and counts == sorted(counts) and counts[-1] == found.stats["textures"]
