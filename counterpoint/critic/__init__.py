@@ -66,9 +66,9 @@ def score_file(path, model=None, *, parsed=None, style: str = "auto", voices: tu
 
 
 def _is_free(model) -> bool:
-    from counterpoint.critic.free_features import NAMES
+    from counterpoint.critic.free import voice_count
 
-    return isinstance(model, dict) or tuple(getattr(model, "feature_names", ())) in NAMES.values()
+    return isinstance(model, dict) or voice_count(model) is not None
 
 
 def auto_style(parsed, title: str = "", voices: tuple[int, ...] | None = None) -> str:

@@ -122,12 +122,18 @@ def _cached(path: str) -> CriticModel:
     return load_free_model(path)
 
 
+def voice_count(model) -> int | None:
+    """The number of voices a free critic model scores (2 or 3), by its features; None for any other model."""
+    names = tuple(getattr(model, "feature_names", ()))
+    return next((k for k, known in NAMES.items() if names == known), None)
+
+
 def free_models(model=None) -> dict[int, CriticModel]:
     """{2: model, 3: model}: the installed ones, or those given (a dict, or one model for its voice count)."""
     if isinstance(model, dict):
         return model
     if isinstance(model, CriticModel):
-        k = next((k for k, names in NAMES.items() if tuple(model.feature_names) == names), None)
+        k = voice_count(model)
         if k is None:
             raise InputError("that model is not a free-polyphony critic model.")
         return {k: model}
