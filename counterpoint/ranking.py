@@ -104,7 +104,6 @@ def generate(cf, species: int | tuple[int, ...] = 1, position: str = "above", ru
     """
     if isinstance(species, (tuple, list)):
         return _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, options, critic)
-    time_limit = 5.0 if time_limit is None else time_limit
     why = ""
     if rank is None:
         rank, why = default_rank(critic)

@@ -33,7 +33,7 @@ def add_arguments(p) -> None:
                         "0 ranks the constructed lines as they are)")
     p.add_argument("--time-limit", type=options.seconds, default=None, metavar="SEC",
                    help=f"stop searching after this long, {options.MIN_TIME_LIMIT:g} to {options.MAX_TIME_LIMIT:g} s "
-                        "(default: 5; 10 for three voices or more)")
+                        "(default: 5; 15 in third species; 10 for three voices or more)")
     p.add_argument("--mode", help="mode, e.g. 'G dorian' (default: inferred from the cantus firmus)")
     p.add_argument("--range", dest="voice_range", metavar="LOW-HIGH", help="the counterpoint's range, e.g. G2-C4")
     p.add_argument("--out", metavar="FILE", help="write the best solution: " + ", ".join(OUT_SUFFIXES))
@@ -50,7 +50,6 @@ def run(args) -> int:
     if isinstance(args.species, tuple):
         args.time_limit = 10.0 if args.time_limit is None else args.time_limit
         return run_texture(args)
-    args.time_limit = 5.0 if args.time_limit is None else args.time_limit
     if args.cf_voice is not None:
         raise InputError("--cf-voice needs one species per free voice, e.g. --species 1,3 --cf-voice 3.")
     inputs = tuple(p for p in (args.input, args.rules) if p)
@@ -174,7 +173,7 @@ def _texture_text(found, args, elapsed, out) -> str:
 def _stats(found, elapsed) -> dict:
     st = found.stats
     return {"candidates": st.solutions, "constructed": st.constructed, "steps": st.steps, "shown": len(found),
-            "seconds": round(elapsed, 3), "timed_out": st.timed_out,
+            "seconds": round(elapsed, 3), "time_limit": st.time_limit, "timed_out": st.timed_out,
             "history": [{"seconds": round(t, 3), "best": round(c, 4)} for t, c in st.history]}
 
 

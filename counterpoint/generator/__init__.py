@@ -54,10 +54,13 @@ def cantus_exercise(cf, mode: str | Mode | None = None) -> Exercise:
 MAX_N = 1_000  # solutions one call may ask for
 MAX_POOL = 300  # lines constructed before improvement, by default; improvement adds the rest
 MIN_TIME_LIMIT = 0.05  # seconds: below this not even the construction of one line can be trusted to finish
+# Seconds, by species, when none is given: where the search converges on Fux's cantus firmi (bench/objective_time.py,
+# docs/benchmarks.md): within 5 s in every species but the third, which keeps improving until about 13 s.
+DEFAULT_TIME_LIMIT = {1: 5.0, 2: 5.0, 3: 15.0, 4: 5.0, 5: 5.0}
 
 
 def generate(cf, species: int = 1, position: str = "above", rules: str | Path | Rulebook = "fux", n: int = 10,
-             seed: int | None = None, time_limit: float = 5.0, *, mode: str | Mode | None = None,
+             seed: int | None = None, time_limit: float | None = None, *, mode: str | Mode | None = None,
              voice_range: str | None = None, rank: Ranker | None = None, min_diff: int | None = None,
              pool_size: int | None = None, progress=None, effort: int | None = None) -> GenerateResult:
     """Generate up to ``n`` counterpoints, best first, each passing every hard rule of the rulebook.
@@ -66,8 +69,9 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     (large-neighbourhood search, ``effort`` improvement steps at most, by default 60 in first species,
     300 in fourth and 1,500 otherwise; 0 keeps the constructed lines) and
     returns the ``n`` best that differ from each other in at least ``min_diff`` bars. Its work is counted
-    in steps, not seconds, so a seed gives the same lines on any machine, unless ``time_limit`` cuts the
-    search first: then ``result.stats.timed_out`` is true and the best lines found so far come back.
+    in steps, not seconds, so a seed gives the same lines on any machine, unless ``time_limit`` (seconds; by
+    default :data:`DEFAULT_TIME_LIMIT` of the species: 15 in third species, 5 otherwise) cuts the search
+    first: then ``result.stats.timed_out`` is true and the best lines found so far come back.
 
     Raises :class:`NoSolutionError` (naming the rules in conflict) when no line exists or the cantus
     firmus itself breaks a rule, and :class:`InputError` for unusable input.
@@ -75,7 +79,8 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     Ranking: ``rank``, a function from a list of solutions to their costs (lower first); by default the
     rule penalty alone. :func:`counterpoint.generate` (``counterpoint.ranking``) adds the critic.
     """
-    _validate(species, position, n, seed, time_limit, mode, effort, min_diff, pool_size)
+    _validate(species, position, n, seed, 5.0 if time_limit is None else time_limit, mode, effort, min_diff, pool_size)
+    time_limit = DEFAULT_TIME_LIMIT[species] if time_limit is None else time_limit
     effort = DEFAULT_EFFORT[species] if effort is None else effort
     base = cantus_exercise(cf, mode)
     for p in base.cf_pitches:
@@ -91,6 +96,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
         low, high = default_range(base.cf_pitches, above)
     rng = random.Random(seed)
     search = Search(base, species, above, book, low, high, rng)
+    search.stats.time_limit = time_limit
     deadline = time.monotonic() + time_limit
     min_diff = max(2, (base.n_bars + 2) // 4) if min_diff is None else min_diff
     pool_size = min(MAX_POOL, max(30, 3 * n)) if pool_size is None else pool_size

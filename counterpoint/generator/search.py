@@ -37,6 +37,7 @@ class SearchStats:
     restarts: int = 0
     exhausted_rhythms: int = 0
     timed_out: bool = False
+    time_limit: float = 0.0  # the limit the search was given, seconds
     seconds: float = 0.0
     first_seconds: float | None = None
     frontier_bar: int | None = None

@@ -134,6 +134,13 @@ def test_time_limit_is_honoured():
     assert found.stats.timed_out and found
 
 
+def test_third_species_has_a_longer_default_time_limit():
+    # the third-species search keeps improving until about 13 s (bench/objective_time.py); the others converge in 5
+    assert generate(FIG5_CF, species=3, n=1, seed=1, effort=0).stats.time_limit == 15
+    assert generate(FIG5_CF, species=2, n=1, seed=1, effort=0).stats.time_limit == 5
+    assert generate(FIG5_CF, species=3, n=1, seed=1, effort=0, time_limit=2).stats.time_limit == 2
+
+
 def test_no_solution_names_the_conflicting_rules():
     with pytest.raises(NoSolutionError) as err:
         generate(FIG5_CF, species=1, voice_range="E5-G5", time_limit=3)
