@@ -280,12 +280,13 @@ def retrain_free_with_feedback(args) -> int:
     names = {k: f"free_model_{k}v.json" for k in (2, 3)}
     for name in names.values():  # both, before either is written
         check_destination(folder / name, force=args.force, inputs=[base / name, installed / name])
+    bases = {k: load_free_model(base / name) for k, name in names.items()}  # a bad base model: its own sentence
     written = []
     for k, name in names.items():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                model, summary = retrain(load_free_model(base / name), store,
+                model, summary = retrain(bases[k], store,
                                          rulebook=getattr(args, "feedback_rulebook", None),
                                          regularisation=getattr(args, "regularisation", 1.0), rows=free_passage_rows)
             except InputError as exc:

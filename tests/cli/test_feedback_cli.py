@@ -161,6 +161,9 @@ def test_critic_train_with_feedback_adjusts_the_free_critic_into_a_folder(tmp_pa
     assert code == 0 and "free critic score" in text
     code, _, err = run(capsys, "critic", "train", "--feedback", "--free", "--store", store, "--out", str(out))
     assert code == 2 and "already exists" in err
+    code, _, err = run(capsys, "critic", "train", "--feedback", "--free", "--store", store, "--out", str(out),
+                       "--force", "--base", str(tmp_path / "nothing"))
+    assert code == 2 and "no free critic model at" in err and len(err.strip().splitlines()) == 1
     code, _, err = run(capsys, "critic", "train", "--feedback", "--free", "--store", store,
                        "--out", str(default_free_model_path(2).parent), "--force")
     assert code == 2 and "installed" in err
