@@ -190,17 +190,23 @@ class Optimiser:
 
     def _window(self, parent: Solution, model: PitchModel) -> list[int]:
         """Consecutive attacks to free: around a broken preference half the time, else anywhere."""
-        rng, n = self.rng, model.n
-        low, high = WINDOW_NOTES[self.search.species]
-        width = min(n, rng.randint(low, high))
-        warned = [v.bar - 1 for v in parent.report.warnings]
-        if warned and rng.random() < 0.5:
-            bar = rng.choice(warned)
-            inside = [k for k, a in enumerate(model.ctx.cp) if a.bar == bar] or [0]
-            first = max(0, min(n - width, rng.choice(inside) - rng.randrange(width)))
-        else:
-            first = rng.randrange(n - width + 1)
-        return list(range(first, first + width))
+        return window_around(model.ctx.cp, [v.bar - 1 for v in parent.report.warnings],
+                             WINDOW_NOTES[self.search.species], self.rng)
+
+
+def window_around(attacks: list, warned_bars: list[int], sizes: tuple[int, int], rng: random.Random) -> list[int]:
+    """Indices of consecutive ``attacks`` to free, between ``sizes`` long: half the time around one of the
+    ``warned_bars`` (from 0), where a preference is broken, else anywhere."""
+    n = len(attacks)
+    low, high = sizes
+    width = min(n, rng.randint(low, high))
+    if warned_bars and rng.random() < 0.5:
+        bar = rng.choice(warned_bars)
+        inside = [k for k, a in enumerate(attacks) if a.bar == bar] or [0]
+        first = max(0, min(n - width, rng.choice(inside) - rng.randrange(width)))
+    else:
+        first = rng.randrange(n - width + 1)
+    return list(range(first, first + width))
 
 
 def rank_order(sol: Solution) -> tuple:

@@ -19,7 +19,7 @@ import time
 
 from counterpoint.catalogue.texture_engine import check_texture
 from counterpoint.generator.model import SearchTimeout
-from counterpoint.generator.optimise import WINDOW_NOTES
+from counterpoint.generator.optimise import WINDOW_NOTES, window_around
 from counterpoint.generator.rhythm import rhythm_of
 
 NEIGHBOURS = 6  # legal re-solutions of a window checked per step
@@ -150,16 +150,7 @@ def _pick_voice(gen, parent, rng: random.Random) -> int:
 
 
 def _window(gen, parent, v: int, attacks: list, rng: random.Random) -> set[int]:
-    """Consecutive attacks of voice v to free: around a bar a warning names half the time, else anywhere."""
-    n = len(attacks)
-    low, high = WINDOW_NOTES[gen.species[v]]
-    width = min(n, rng.randint(low, high))
+    """Consecutive attacks of voice v to free: around a bar a warning of that voice names half the time."""
     name = gen.names[v]
     bars = [w.bar - 1 for w in parent.report.warnings if name in (w.voice or "").split("–")]
-    if bars and rng.random() < 0.5:
-        bar = rng.choice(bars)
-        inside = [k for k, a in enumerate(attacks) if a.bar == bar] or [0]
-        first = max(0, min(n - width, rng.choice(inside) - rng.randrange(width)))
-    else:
-        first = rng.randrange(n - width + 1)
-    return set(range(first, first + width))
+    return set(window_around(attacks, bars, WINDOW_NOTES[gen.species[v]], rng))
