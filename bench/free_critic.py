@@ -7,12 +7,14 @@ With the installed models (critic/free_model_2v.json, critic/free_model_3v.json)
 1. held-out Palestrina (the masses the models never saw, the training split's): AUC real windows vs the
    same windows with a third of one voice's notes moved by a step or a third, rhythm kept, for 2 and 3
    voices, beside the naive baseline (the share of consonant verticals);
-2. for every corpus bundled with music21 (Palestrina held out, Josquin, Monteverdi, Bach chorales,
+2. held-out Palestrina textures over a cantus firmus against the generator's in their rhythm (three
+   voices), beside a surface-only baseline;
+3. for every corpus bundled with music21 (Palestrina held out, Josquin, Monteverdi, Bach chorales,
    trecento): windows, mean score of the real windows, the share where the real window outscores its
    perturbed copy, the same for the baseline;
-3. scoring speed: windows per second, features and model, from pieces already read (one process), and
+4. scoring speed: windows per second, features and model, from pieces already read (one process), and
    end to end through `counterpoint critic score` on a Palestrina movement (parse included);
-4. training time: as the models' metadata recorded it (the wall time of a cold run is in docs/benchmarks.md).
+5. training time: as the models' metadata recorded it (the wall time of a cold run is in docs/benchmarks.md).
 
 Corpora are read once into $COUNTERPOINT_CACHE (default ~/.cache/counterpoint), using both cores.
 """
@@ -60,6 +62,25 @@ def main() -> None:
         print(f"| {k} | {len(r)} | {auc(r, q):.4f} | {auc(ex['baseline_real'], ex['baseline_perturbed']):.4f} | "
               f"{res[f'Palestrina (held-out masses) {k}v']['prefer_real']:.1%} | "
               f"{res[f'Palestrina (held-out masses) {k}v']['baseline_prefer_real']:.1%} |")
+
+    print("\n### Held-out Palestrina textures: real vs generated over the same cantus firmus (three voices)\n")
+    print("Windows of eight whole-note bars where one voice moves in whole notes under two moving voices; the")
+    print("generated ones keep his cantus firmus and each free voice's rhythm and range (texture_examples).\n")
+    from counterpoint.critic.free_train import TEXTURE_HOP, texture_metrics
+    from counterpoint.critic.texture_examples import generated_examples
+
+    train, _ = split_by_group(pal, seed=int(meta.get("seed", 0)))
+    t = time.perf_counter()
+    tm = texture_metrics(models[3], generated_examples(train, int(meta.get("seed", 0)), hop=TEXTURE_HOP),
+                         generated_examples(held, int(meta.get("seed", 0)) + 1))
+    print(f"({time.perf_counter() - t:.0f} s, the baseline fitted on {tm['texture_train_windows']} textures of the "
+          "training masses and their generated ones)\n")
+    print("| real textures | generated | critic AUC | baseline AUC (surface only) | "
+          "real above each of its own generated | mean score real / generated |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    print(f"| {tm['texture_test_windows']} | {tm['texture_test_generated']} | {tm['auc_real_vs_generated']:.4f} | "
+          f"{tm['baseline_auc_real_vs_generated']:.4f} | {tm['real_above_its_generated']:.1%} | "
+          f"{tm['mean_score_real_textures']:.3f} / {tm['mean_score_generated']:.3f} |")
 
     print("\n### Every corpus, no retraining: mean score of real windows, and real preferred to its perturbed copy\n")
     print("| corpus | voices | pieces | windows | mean score (real) | critic prefers real | baseline prefers real | critic AUC |")

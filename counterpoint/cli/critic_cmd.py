@@ -271,6 +271,11 @@ def _free_table(m: dict) -> str:
         if r:
             lines.append(f"  {f'held-out AUC real vs perturbed, {k} voices':<52} {r['auc_real_vs_perturbed']:>8} "
                          f"{r['baseline_auc_real_vs_perturbed']:>9}   ({r['test_windows']} windows)")
+            if "auc_real_vs_generated" in r:
+                what = "held-out AUC real vs generated textures, 3 voices"
+                lines.append(f"  {what:<52} {r['auc_real_vs_generated']:>8} "
+                             f"{r['baseline_auc_real_vs_generated']:>9}   ({r['texture_test_windows']} real, "
+                             f"{r['texture_test_generated']} generated over their cantus firmi)")
     for name, r in (m.get("cross_corpus") or {}).items():
         if r.get("windows"):
             lines.append(f"  {f'{name}: real preferred to its perturbed copy':<52} {r['prefer_real']:>8} "

@@ -42,7 +42,7 @@ from counterpoint.resources import data_dir
 MIN_BARS, MAX_BARS = 6, 12
 
 
-def _mode(cf: list, signature: int) -> Mode:
+def passage_mode(cf: list, signature: int) -> Mode:
     try:
         return infer_mode(cf, cf[-1], signature)
     except InputError:  # a chromatic note in the real voice: the church mode on its last note that fits best
@@ -83,7 +83,7 @@ def _window(passage, cf_bars, cp_bars, start: int, end: int, above: bool) -> Exe
     cf = tuple(Note(b[0].pitch, i * WHOLE, WHOLE) for i, b in enumerate(cf_bars[start:end]))
     cp = [replace(n, start=n.start - shift) for bar in cp_bars[start:end] for n in bar]
     cp[-1] = replace(cp[-1], tie=False)
-    mode = _mode([n.pitch for n in cf], passage.signature)
+    mode = passage_mode([n.pitch for n in cf], passage.signature)
     return Exercise(cf=cf, cp=tuple(cp), mode=mode, species=5, cp_above=above, bar_ticks=WHOLE,
                     title=f"{passage.mass}, {passage.movement}")
 

@@ -12,12 +12,16 @@ The recipe
    sampled evenly over the pieces up to a budget.
 3. **Labels.** Positive: the real window. Negatives, rhythm kept: the issue's perturbation (a third of
    one voice's notes moved by a step or a third, :func:`counterpoint.critic.free.perturb`), and a light
-   one (one to three notes of one voice moved), so the critic also feels single wrong notes.
+   one (one to three notes of one voice moved), so the critic also feels single wrong notes. The
+   three-voice model also learns Palestrina's textures over a cantus firmus (one voice in whole notes for
+   eight bars) against the generator's textures over the same cantus firmus in the same rhythm
+   (:mod:`counterpoint.critic.texture_examples`), weighted by :data:`GENERATED_WEIGHT`.
 4. **Model.** One gradient-boosted tree model per voice count (scikit-learn HistGradientBoosting, 300
    trees of at most 31 leaves), exported as JSON numbers with :func:`counterpoint.critic.model.from_sklearn_trees`.
-5. **Evaluation** (:func:`evaluate`): held-out AUC real vs perturbed, per voice count, beside the naive
-   baseline (the share of consonant verticals); on Josquin, the share of windows where the real one
-   outscores its perturbed copy, and the baseline's; the mean score of real windows by corpus.
+5. **Evaluation** (:func:`train`, :func:`cross_corpus`): held-out AUC real vs perturbed, per voice count,
+   beside the naive baseline (the share of consonant verticals); on Josquin, the share of windows where the real one
+   outscores its perturbed copy, and the baseline's; the mean score of real windows by corpus; for three
+   voices, held-out real textures against generated ones, beside a surface-only baseline (:func:`texture_metrics`).
 """
 
 from __future__ import annotations
@@ -39,12 +43,19 @@ from counterpoint.critic.free_features import NAMES, consonance_share, window_fe
 from counterpoint.critic.free_read import Line, Piece, pieces_from_parsed
 from counterpoint.critic.model import CriticModel, from_sklearn_trees
 from counterpoint.critic.parallel import parallel_map
+from counterpoint.critic.texture_examples import generated_examples
 
 VERSION = 1
 CORPORA = ("palestrina", "josquin", "monteverdi", "bach", "trecento")
 SUFFIX = {"monteverdi": (".mxl",), "bach": (".mxl",), "trecento": (".xml", ".mxl"), "josquin": (".abc",),
           "palestrina": (".krn",)}
 TREES = {"max_iter": 300, "max_leaf_nodes": 31, "learning_rate": 0.1}
+# The three-voice model also learns real textures over a cantus firmus against the generator's in their rhythm
+# (counterpoint.critic.texture_examples): each generated row weighs GENERATED_WEIGHT, each real one three times
+# that (a real texture has three generated ones). Chosen on a validation split of the training masses among
+# 0, 1, 3, 5 and 10 (critic/MODEL_CARD.md).
+GENERATED_WEIGHT = 5.0
+TEXTURE_HOP = 4  # bars between training textures over one cantus-firmus voice (held-out ones never overlap)
 Progress = Callable[[str, int, int], None]
 
 
@@ -191,18 +202,53 @@ def prefer_real(real: np.ndarray, fake: np.ndarray) -> float:
     return float(np.mean((real > fake) + 0.5 * (real == fake))) if len(real) else float("nan")
 
 
-def fit(ex: dict, k: int, seed: int = 0, workers: int = 2) -> CriticModel:
+def fit(ex: dict, k: int, seed: int = 0, workers: int = 2, generated: dict | None = None) -> CriticModel:
+    """The model for ``k`` voices: real windows against their perturbed copies, and, given ``generated``
+    (:func:`~counterpoint.critic.texture_examples.generated_examples`), real textures against generated ones."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
 
     neg = np.vstack([ex["perturbed"], ex["light"]]) if len(ex["light"]) else ex["perturbed"]
     X = np.vstack([ex["real"], neg])
     y = np.r_[np.ones(len(ex["real"])), np.zeros(len(neg))]
+    w = np.ones(len(y))
+    if generated is not None and len(generated["real"]):
+        X = np.vstack([X, generated["real"], generated["generated"]])
+        y = np.r_[y, np.ones(len(generated["real"])), np.zeros(len(generated["generated"]))]
+        w = np.r_[w, np.full(len(generated["real"]), 3 * GENERATED_WEIGHT),
+                  np.full(len(generated["generated"]), GENERATED_WEIGHT)]
     # OpenMP threads that wait for each other spin: on a busy machine a small fit took minutes instead of a
     # second with two threads. One thread for small data, ``workers`` (the cores we may use) otherwise.
     with threadpool_limits(limits=1 if len(y) < 20_000 else max(1, workers)):
-        clf = HistGradientBoostingClassifier(**TREES, early_stopping=False, random_state=seed).fit(X, y)
+        clf = HistGradientBoostingClassifier(**TREES, early_stopping=False, random_state=seed)
+        clf.fit(X, y, sample_weight=w)
     return from_sklearn_trees(clf, NAMES[k], ex["real"].mean(axis=0))
+
+
+def texture_metrics(model: CriticModel, train: dict, test: dict) -> dict:
+    """Held-out real textures over a cantus firmus against the generator's in their rhythm: the critic's AUC,
+    and that of a surface-only baseline (logistic regression on
+    :func:`~counterpoint.critic.texture_examples.surface_row`, fitted on the ``train`` textures). Empty when
+    either side has no texture."""
+    if not len(test["real"]) or not len(train["real"]) or not len(train["generated"]):
+        return {}
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    Xb = np.vstack([train["surface_real"], train["surface_generated"]])
+    yb = np.r_[np.ones(len(train["surface_real"])), np.zeros(len(train["surface_generated"]))]
+    scaler = StandardScaler().fit(Xb)
+    lr = LogisticRegression(max_iter=2000).fit(scaler.transform(Xb), yb)
+    base = lambda rows: lr.predict_proba(scaler.transform(rows))[:, 1]  # noqa: E731
+    r, g = model.score(test["real"]), model.score(test["generated"])
+    per_window = [float(np.mean(r[i] > g[test["window"] == i])) for i in range(len(r)) if (test["window"] == i).any()]
+    return {"texture_train_windows": len(train["real"]), "texture_test_windows": len(test["real"]),
+            "texture_test_generated": len(test["generated"]),
+            "auc_real_vs_generated": round(auc(r, g), 4),
+            "baseline_auc_real_vs_generated": round(auc(base(test["surface_real"]),
+                                                        base(test["surface_generated"])), 4),
+            "real_above_its_generated": round(float(np.mean(per_window)), 4),
+            "mean_score_real_textures": round(float(r.mean()), 4), "mean_score_generated": round(float(g.mean()), 4)}
 
 
 def train(pieces: list[Piece], *, budget: dict[int, int] | None = None, test_budget: int = 3000, seed: int = 0,
@@ -220,7 +266,11 @@ def train(pieces: list[Piece], *, budget: dict[int, int] | None = None, test_bud
     for k in (2, 3):
         ex = examples(train_p, k, budget[k], seed, light=True, workers=workers, progress=progress,
                       label=f"{k}-voice training windows")
-        m = fit(ex, k, seed, workers)
+        gen = gen_test = None
+        if k == 3:
+            gen = generated_examples(train_p, seed, hop=TEXTURE_HOP, workers=workers, progress=progress)
+            gen_test = generated_examples(test_p, seed + 1, workers=workers, progress=progress)
+        m = fit(ex, k, seed, workers, gen)
         test = examples(test_p, k, test_budget, seed + 1, workers=workers, progress=progress,
                         label=f"{k}-voice held-out windows")
         r, q = m.score(test["real"]), m.score(test["perturbed"])
@@ -230,6 +280,8 @@ def train(pieces: list[Piece], *, budget: dict[int, int] | None = None, test_bud
                             "prefer_real": round(prefer_real(r, q), 4),
                             "baseline_prefer_real": round(prefer_real(test["baseline_real"], test["baseline_perturbed"]), 4),
                             "mean_score_real": round(float(r.mean()), 4)}
+        if k == 3:
+            metrics["3v"].update(texture_metrics(m, gen, gen_test))
         models[k] = m
     metrics["train_seconds"] = round(time.perf_counter() - t0, 1)
     for k, m in models.items():

@@ -134,7 +134,7 @@ def passage_windows(lower: Voice, upper: Voice, grid: list[int]) -> Iterator[tup
             run = [g] if g is not None else []
 
 
-def _pieces(start: int, end: int) -> list[tuple[int, int]]:
+def note_values(start: int, end: int) -> list[tuple[int, int]]:
     """Split a stretch inside one bar into written note values, at the strongest beat first."""
     try:
         format_duration(end - start)
@@ -144,7 +144,7 @@ def _pieces(start: int, end: int) -> list[tuple[int, int]]:
     for level in (8, 4, 2, 1):
         cut = (start // level + 1) * level
         if cut < end:
-            return _pieces(start, cut) + _pieces(cut, end)
+            return note_values(start, cut) + note_values(cut, end)
     raise AssertionError("a one-tick stretch is always a sixteenth")
 
 
@@ -166,7 +166,7 @@ def cut_notes(voice: Voice, start: int, end: int) -> tuple[Note, ...] | None:
             return None
         lo, hi = max(int(a), start) - start, min(int(b), end) - start
         pieces = [piece for bar in range(lo - lo % WHOLE, hi, WHOLE)
-                  for piece in _pieces(max(lo, bar), min(hi, bar + WHOLE))]
+                  for piece in note_values(max(lo, bar), min(hi, bar + WHOLE))]
         for k, (s, e) in enumerate(pieces):
             # The last piece is tied on only when the note runs on past the passage's end.
             notes.append(Note(pitch, s, e - s, k < len(pieces) - 1 or b > end))

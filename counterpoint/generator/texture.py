@@ -244,11 +244,18 @@ class _Voice:
     def __init__(self, gen: "_Generator", index: int, rhythm):
         self.gen, self.index, self.rhythm = gen, index, rhythm
         self.species = gen.species[index]
-        low, high = gen.ranges[index] if gen.relaxed else gen.bands[index]
+        template = gen.templates.get(index)
+        if template is not None:  # a given rhythm and range (textures_in_rhythm)
+            low, high = self.band = gen.template_ranges[index]
+        else:
+            low, high = gen.ranges[index] if gen.relaxed else gen.bands[index]
+            self.band = gen.bands[index]
         self.low, self.high = low, high
-        self.band = gen.bands[index]
         self.pitches = candidates(gen.mode, low, high, final_third=True)
-        self.notes = rhythm_notes(rhythm, self.pitches[0], gen.bar_ticks)
+        if template is not None:
+            self.notes = tuple(replace(n, pitch=None if n.pitch is None else self.pitches[0]) for n in template)
+        else:
+            self.notes = rhythm_notes(rhythm, self.pitches[0], gen.bar_ticks)
         self.calls = 0
         self.budget = float("inf")
         self.deadline = float("inf")
@@ -312,6 +319,9 @@ class _Generator:
         self.failures: Counter = Counter()  # (voice name, what) -> how often it blocked a texture
         self.tried = self.rejected = 0
         self._rhythms: dict[int, dict] = {}
+        # voices whose rhythm (notes, pitches ignored) and diatonic range are given: textures_in_rhythm
+        self.templates: dict[int, tuple[Note, ...]] = {}
+        self.template_ranges: dict[int, tuple[int, int]] = {}
         # a stand-in for a lower voice not yet written: one note, below every voice, for the whole exercise
         self.support = (Note(SUPPORT, 0, base.n_bars * base.bar_ticks),)
         bar, last = base.bar_ticks, (base.n_bars - 1) * base.bar_ticks
@@ -391,7 +401,8 @@ class _Generator:
                     per_voice: int):
         """Up to ``per_voice`` lines for voice v against the fixed voices, as note tuples."""
         species = self.species[v]
-        rhythm = sample_rhythm(species, self.base.n_bars, self.rng, table=self.rhythms(species))
+        rhythm = None if v in self.templates else sample_rhythm(species, self.base.n_bars, self.rng,
+                                                                 table=self.rhythms(species))
         built = self.voice_problem(v, fixed, last, deadline, rhythm)
         if built is None:
             return []
@@ -528,6 +539,38 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
                     "seconds": time.monotonic() - t0, "first_seconds": first,
                     "timed_out": time.monotonic() >= deadline}
     return result
+
+
+def textures_in_rhythm(given: Texture, book: Rulebook, n: int, seed: int, time_limit: float = 2.0) -> list[Texture]:
+    """Up to ``n`` other textures over ``given``'s cantus firmus, each free voice in its own rhythm and within
+    its own range (a step wider each way), in the order found, each passing ``book`` with no error.
+
+    The critic's generated negatives (real music re-voiced by the generator, so that only the choice of
+    pitches differs); not improved against the penalty, and possibly fewer than ``n``, or none, within
+    ``time_limit`` seconds.
+    """
+    free = [i for i in range(len(given.voices)) if i != given.cf_voice]
+    base = Exercise(cf=given.cf, mode=given.mode, bar_ticks=given.bar_ticks, title=given.title)
+    gen = _Generator(base, tuple(given.voices[i].species for i in free), given.cf_voice, book, random.Random(seed))
+    for i in free:
+        notes = given.voices[i].notes
+        steps = [x.pitch.diatonic for x in notes if x.pitch is not None]
+        gen.templates[i] = notes
+        gen.template_ranges[i] = (min(steps) - 1, max(steps) + 1)
+    seen = {texture_key(given)}
+    out: list[Texture] = []
+    deadline = time.monotonic() + time_limit
+    while time.monotonic() < deadline and len(out) < n:
+        for tex in gen.attempt(deadline):
+            key = texture_key(tex)
+            if key in seen:
+                continue
+            seen.add(key)
+            if check_texture(tex, book).ok:
+                out.append(tex)
+                if len(out) >= n:
+                    break
+    return out
 
 
 def _solution(tex: Texture, report: Report) -> TextureSolution:
