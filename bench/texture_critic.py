@@ -8,18 +8,22 @@ For every figure of tests/data/fux_gradus/figures_voices.tsv: generate_texture o
 his species per voice (n=10, seed 1, time limit 2 s for three voices, 4 s for four), then score his texture
 and every generated one with the free critic (a four-voice texture over its triples). Prints the AUC of
 "Fux's texture scores above a generated one", and for blend weights W the share of figures where Fux's
-texture ranks first among the 11 by cost = rule penalty + W * (1 - critic score), and its mean rank.
+texture ranks first among the 11 by cost = rule penalty + W * (1 - critic score), and its mean rank; then W
+chosen on alternate figures and measured on the others (two-fold). ``--save FILE`` keeps the penalties and
+scores, ``--load FILE`` reports them again without generating.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WEIGHTS = (0, 5, 10, 20, 40)
+GRID = (0, 5, 10, 20, 30, 40, 60, 80)
 
 
 def main() -> None:
@@ -33,7 +37,13 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int)
+    ap.add_argument("--save", help="write the figures' penalties and scores to this JSON file")
+    ap.add_argument("--load", help="read them from this JSON file instead of generating")
     args = ap.parse_args()
+    if args.load:
+        rows = [tuple(r) for r in json.loads(Path(args.load).read_text())]
+        report(rows, f"{len(rows)} figures from {args.load}")
+        return
     book = load_rulebook("fux")
     rows = []
     t0 = time.monotonic()
@@ -49,9 +59,25 @@ def main() -> None:
         own = (check_texture(fux, book).penalty, score_passage(fux).score)
         gen = [(s.penalty, score_passage(s.texture).score) for s in found]
         rows.append((row["figure"], len(fux.voices), own, gen))
+    if args.save:
+        Path(args.save).write_text(json.dumps(rows))
+    report(rows, f"{len(rows)} figures, {sum(len(g) for *_, g in rows)} generated textures "
+                 f"({time.monotonic() - t0:.0f} s)")
+
+
+def ranks(rows, w: float) -> list[int]:
+    """Fux's rank among his texture and the generated ones, by penalty + w * (1 - critic), per figure."""
+    out = []
+    for *_, own, gen in rows:
+        mine = own[0] + w * (1 - own[1])
+        out.append(1 + sum(1 for p, s in gen if p + w * (1 - s) < mine))
+    return out
+
+
+def report(rows, title: str) -> None:
     pairs = [(own[1], g[1]) for _, _, own, gen in rows for g in gen]
     auc = sum(1.0 if a > b else 0.5 if a == b else 0.0 for a, b in pairs) / len(pairs)
-    print(f"{len(rows)} figures, {len(pairs)} generated textures ({time.monotonic() - t0:.0f} s)\n")
+    print(title + "\n")
     print(f"free critic, Fux's texture vs a generated one over his cantus firmus: AUC {auc:.3f}")
     mean_f = sum(own[1] for *_, own, _ in rows) / len(rows)
     mean_g = sum(g[1] for *_, gen in rows for g in gen) / len(pairs)
@@ -59,11 +85,20 @@ def main() -> None:
     print("| W | Fux's texture ranks first | mean rank of Fux's among 11 |")
     print("|---:|---:|---:|")
     for w in WEIGHTS:
-        ranks = []
-        for *_, own, gen in rows:
-            mine = own[0] + w * (1 - own[1])
-            ranks.append(1 + sum(1 for p, s in gen if p + w * (1 - s) < mine))
-        print(f"| {w} | {sum(r == 1 for r in ranks)}/{len(ranks)} | {sum(ranks) / len(ranks):.2f} |")
+        r = ranks(rows, w)
+        print(f"| {w} | {sum(x == 1 for x in r)}/{len(r)} | {sum(r) / len(r):.2f} |")
+    # Two-fold cross-validation of W over the figures (alternate figures in each half): W chosen on one half
+    # by the mean rank of Fux's texture, measured on the other.
+    print("\nW chosen on one half of the figures (grid " + ", ".join(map(str, GRID)) + "), measured on the other:\n")
+    print("| chosen on | W | held-out figures | Fux first (held out) | mean rank (held out) | at W = 20 (held out) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    halves = (rows[0::2], rows[1::2])
+    for k, name in ((0, "odd rows"), (1, "even rows")):
+        fit, test = halves[k], halves[1 - k]
+        w = min(GRID, key=lambda g: (sum(ranks(fit, g)), g))
+        r, r20 = ranks(test, w), ranks(test, 20)
+        print(f"| {name} | {w} | {len(test)} | {sum(x == 1 for x in r)}/{len(r)} | {sum(r) / len(r):.2f} | "
+              f"{sum(x == 1 for x in r20)}/{len(r20)}, {sum(r20) / len(r20):.2f} |")
 
 
 if __name__ == "__main__":

@@ -48,9 +48,11 @@ def default_rank(critic: bool = True) -> tuple[Ranker, str]:
 
 
 TEXTURE_OPTIONS = ("cf_voice", "mode", "effort", "progress")  # what generate_texture takes beside the common ones
-# Ranking cost of a texture = rule penalty + TEXTURE_BLEND * (1 - free critic score); see bench/texture_critic.py
-# and docs/benchmarks.md ("The free critic ranks textures") for how the weight was chosen.
-TEXTURE_BLEND = 20.0
+# Ranking cost of a texture = rule penalty + TEXTURE_BLEND * (1 - free critic score). Chosen by two-fold cross-
+# validation over Fux's 3-4-voice figures (bench/texture_critic.py: W that ranks his own texture highest among the
+# generated ones on alternate figures, grid 0-80, measured on the others); docs/benchmarks.md, "The free critic
+# ranks generated textures". A warning (weight 2-3) still outweighs a few hundredths of critic score.
+TEXTURE_BLEND = 80.0
 
 
 def texture_rank(critic: bool = True, weight: float = TEXTURE_BLEND):
