@@ -14,6 +14,10 @@ Each pair's context knows the other voices written so far, so a fourth between u
 supporting voice is a consonance, as the checker says. Nothing is trusted: every texture is checked in full
 (:func:`~counterpoint.catalogue.texture_engine.check_texture`) and only those with no error come back, ranked
 by their penalty. A texture that fails is dropped and the voices are written again along other contours.
+Every other pass from the second first writes a close for the last voice against the cantus firmus alone
+(:meth:`_Generator.cadence_hint`), and the voices written before it try first the closing notes that sound well
+with that close; the last voice keeps its rhythm. A pass whose earlier voices close where the last voice cannot
+follow is the usual dead end, and this makes it rarer.
 The textures found are then improved, a window of one voice at a time
 (:mod:`counterpoint.generator.texture_optimise`).
 
@@ -45,6 +49,7 @@ from counterpoint.generator.model import PENDING, PitchModel, SearchTimeout, _Ca
 from counterpoint.generator.rhythm import PATTERNS, licensed_patterns, rhythm_notes, sample_rhythm
 from counterpoint.generator.texture_optimise import improve_textures, rank_order, texture_key
 from counterpoint.model.exercise import SPECIES_NAMES, Exercise, Note
+from counterpoint.model.interval import Interval
 from counterpoint.model.mode import Mode
 from counterpoint.model.notation import format_notes
 from counterpoint.model.pitch import Pitch
@@ -61,6 +66,7 @@ SHARE = 20_000  # constraint calls one voice's restart may spend before it gives
 # (with a stand-in for an unwritten bass: _Generator.subtexture), to every voice.
 LAST_ONLY = frozenset({"T105"})
 RELAXED_EVERY = 4  # one search pass in this many is relaxed (see generate_texture)
+HINTED_EVERY = 2  # from the second pass on, one in this many first writes a close for the last voice (cadence_hint)
 EFFORT = 300  # improvement steps at most, by default (texture_optimise.STALE_STEPS without progress stop it sooner)
 SUPPORT = Pitch.parse("C1")  # the pitch of the stand-in for an unwritten lower voice (below every voice's range)
 
@@ -322,6 +328,7 @@ class _Generator:
         # voices whose rhythm (notes, pitches ignored) and diatonic range are given: textures_in_rhythm
         self.templates: dict[int, tuple[Note, ...]] = {}
         self.template_ranges: dict[int, tuple[int, int]] = {}
+        self.hint: tuple | None = None  # (rhythm, closing notes) of the last voice, see cadence_hint
         # a stand-in for a lower voice not yet written: one note, below every voice, for the whole exercise
         self.support = (Note(SUPPORT, 0, base.n_bars * base.bar_ticks),)
         bar, last = base.bar_ticks, (base.n_bars - 1) * base.bar_ticks
@@ -397,13 +404,68 @@ class _Generator:
                                       list(deps))
         return voice, models, problem
 
+    def cadence_hint(self, deadline: float) -> tuple | None:
+        """A close for the last voice to be written: (its rhythm, the notes it sounds in the last two bars) of one
+        line written against the cantus firmus alone, or None. Written first, so that the voices before it can
+        prefer closing notes that sound well with it (:meth:`hinted`): a close that leaves the last voice no way to
+        its cadence (a syncopated bass's suspension and leading tone, say) is the usual dead end of a pass."""
+        v = self.order[-1]
+        if v in self.templates:
+            return None
+        rhythm = sample_rhythm(self.species[v], self.base.n_bars, self.rng, table=self.rhythms(self.species[v]))
+        # every T rule, as for the last voice: the cadence's semitone (T105) then lies in it or in the cantus firmus
+        built = self.voice_problem(v, {self.cf_voice: self.base.cf}, True, deadline, rhythm)
+        if built is None:
+            return None
+        voice, models, problem = built
+        voice.budget = voice.calls + SHARE
+        n = models[0][1].n
+        try:
+            for sol in problem.getSolutionIter():
+                values = tuple(sol[k] for k in range(n))
+                if all(m.whole_ok(values) for _, m in models):
+                    close = (self.base.n_bars - 2) * self.bar_ticks
+                    notes = models[0][1].complete(values).cp
+                    return rhythm, tuple(x for x in notes if x.pitch is not None and x.end > close)
+        except SearchTimeout:
+            pass
+        return None
+
+    def hinted(self, voice: _Voice, attacks) -> list[list[Pitch]]:
+        """Voice's domains (a random contour's), its closing attacks preferring the pitches that make a consonance
+        (a fourth counts as a dissonance) with every hinted note they sound against and double no hinted
+        chromatic note."""
+        out = self._domains(voice, len(attacks))
+        _, notes = self.hint
+        chromatic = {x.pitch.pitch_class for x in notes if not self.mode.contains(x.pitch)}
+        for k, a in enumerate(attacks):
+            start, end = a.start, a.end
+            against = [x.pitch for x in notes if x.start < end and x.end > start]
+            if not against:
+                continue
+
+            def fits(p, against=against) -> bool:
+                return p.pitch_class not in chromatic and all(Interval.between(p, q).is_consonant for q in against)
+
+            # most preferred last: the fitting pitches after the others, each in the contour's order
+            out[k] = [p for p in out[k] if not fits(p)] + [p for p in out[k] if fits(p)]
+        return out
+
     def write_voice(self, v: int, fixed: dict[int, tuple[Note, ...]], last: bool, deadline: float,
                     per_voice: int):
-        """Up to ``per_voice`` lines for voice v against the fixed voices, as note tuples."""
+        """Up to ``per_voice`` lines for voice v against the fixed voices, as note tuples (with a cadence hint,
+        the last voice in the hint's rhythm, and the voices before it preferring closing notes that fit it)."""
         species = self.species[v]
-        rhythm = None if v in self.templates else sample_rhythm(species, self.base.n_bars, self.rng,
-                                                                 table=self.rhythms(species))
-        built = self.voice_problem(v, fixed, last, deadline, rhythm)
+        domains = None
+        if v in self.templates:
+            rhythm = None
+        elif self.hint is not None and v == self.order[-1]:
+            rhythm = self.hint[0]
+        else:
+            rhythm = sample_rhythm(species, self.base.n_bars, self.rng, table=self.rhythms(species))
+            if self.hint is not None:
+                domains = self.hinted
+        built = self.voice_problem(v, fixed, last, deadline, rhythm, domains)
         if built is None:
             return []
         voice, models, problem = built
@@ -505,6 +567,7 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
         # every RELAXED_EVERY-th is relaxed, whose search space holds all of Fux's own textures (wider ranges, his
         # licensed rhythms, a fourth between upper voices over a lower voice still to be written).
         gen.relaxed = attempts % RELAXED_EVERY == 0
+        gen.hint = gen.cadence_hint(deadline) if attempts > 1 and attempts % HINTED_EVERY == 0 else None
         for tex in gen.attempt(deadline):
             gen.tried += 1
             key = texture_key(tex)
@@ -521,6 +584,7 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
                 progress(len(pool))
             if first is None:
                 first = time.monotonic() - t0
+    gen.hint = None
     if not pool:
         raise NoSolutionError(_why(gen, time_limit))
     min_diff = max(2, (base.n_bars + 2) // 4)

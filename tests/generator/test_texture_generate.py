@@ -172,3 +172,58 @@ def test_progress_is_told_the_textures_found_as_they_grow():
     counts = []
     found = generate_texture(DORIAN, species=(1, 1), cf_voice=3, n=2, seed=1, effort=10, progress=counts.append)
     assert counts and counts == sorted(counts) and counts[-1] == found.stats["textures"]
+
+
+# -- the last voice's close, written first (cadence_hint) --------------------------------------------------------
+
+def _generator(species, cf_voice, seed=1):
+    import random
+
+    from counterpoint.generator import cantus_exercise
+    from counterpoint.generator.texture import _Generator
+
+    return _Generator(cantus_exercise(DORIAN, None), species, cf_voice - 1, BOOK, random.Random(seed))
+
+
+def test_a_syncopated_bass_under_a_dorian_cantus_firmus_closes_with_the_suspension_and_the_leading_tone():
+    """Fig. 197's setting: the cantus firmus in the alto falls E4 D4, so the fourth-species bass written last must
+    carry the cadence's semitone itself: its hinted close is D3 tied over, C#3, D3 (as Fux writes it)."""
+    import time
+
+    gen = _generator((1, 1, 4), 2)
+    assert gen.names[gen.order[-1]] == "bass"
+    closes = set()
+    for _ in range(8):
+        rhythm, notes = gen.cadence_hint(time.monotonic() + 5)
+        closes.add(tuple(n.pitch.name for n in notes))
+        assert notes[-1].pitch.name[0] == "D" and notes[-1].end == 11 * 16  # on the final, to the end
+    assert ("D3", "C#3", "D3") in closes
+    assert all(any(p.startswith("C#") for p in c) for c in closes)  # every close holds the leading tone
+
+
+def test_the_voices_before_it_prefer_closing_notes_that_sound_well_with_the_hinted_close():
+    """Over a hinted bass close D3 (tied) C#3 D3, a whole note in the penultimate bar is tried on A first: the one
+    pitch class consonant with both D and C#; C# itself (a doubled leading tone) and G or B (dissonant with one
+    of them) come later."""
+    from counterpoint.generator.rhythm import PATTERNS, sample_rhythm
+    from counterpoint.generator.texture import _Voice
+    from counterpoint.model.exercise import Note
+    from counterpoint.model.pitch import Pitch
+
+    gen, plain = _generator((1, 1, 4), 2), _generator((1, 1, 4), 2)
+    close = tuple(Note(Pitch.parse(p), s, d, t) for p, s, d, t in
+                  (("D3", 9 * 16 + 8, 8, True), ("D3", 10 * 16, 8, False), ("C#3", 10 * 16 + 8, 8, False),
+                   ("D3", 11 * 16, 16, False)))
+    gen.hint = (None, close)
+    rhythm = sample_rhythm(1, 11, gen.rng, table=PATTERNS[1])
+    sample_rhythm(1, 11, plain.rng, table=PATTERNS[1])  # the two generators' random states stay alike
+    voice = _Voice(gen, 0, rhythm)
+    _, models, _ = gen.voice_problem(0, {gen.cf_voice: gen.base.cf}, False, float("inf"), rhythm)
+    plain.voice_problem(0, {plain.cf_voice: plain.base.cf}, False, float("inf"), rhythm)  # the same draws
+    attacks = models[0][1].ctx.cp
+    domains, unhinted = gen.hinted(voice, attacks), plain._domains(_Voice(plain, 0, rhythm), len(attacks))
+    penultimate = domains[10]
+    fitting = [p for p in penultimate if p.name[0] == "A"]
+    assert fitting and penultimate[-len(fitting):] == fitting  # the A's last: tried first
+    assert sorted(penultimate) == sorted(unhinted[10]) and penultimate != unhinted[10]  # reordered, nothing lost
+    assert domains[:9] == unhinted[:9]  # notes before the close keep the contour's order
