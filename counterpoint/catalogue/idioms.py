@@ -63,9 +63,14 @@ def anticipation(ctx, i) -> bool:
             and b.offset in (0, ctx.bar_ticks // 2))
 
 
+@dataclass(frozen=True)
+class FloridRepeatOptions:
+    allow_anticipation: bool = True  # Fux's two-voice anticipations (figs. 86a, 87a, 88b); none in three or four voices
+
+
 @rule(
     code="M406", name="repeated-note-florid", message="a note repeated straight away in florid counterpoint",
-    species={5}, severity=WARNING, scope="notes", reach=(2, 0), weight=4,
+    species={5}, severity=WARNING, scope="notes", reach=(2, 0), weight=4, options=FloridRepeatOptions,
     what="Flags a note struck again immediately in fifth species, except the anticipation: a quarter off "
          "the beat, reached by a step down, repeated on the downbeat or the half bar (often as the "
          "preparation of the next tie). A half note restruck over the bar line is S106.",
@@ -79,13 +84,15 @@ def anticipation(ctx, i) -> bool:
                   cp="r:2 A4:2~ | A4:4 G4:4 A4:4 C5:4 | B4:4 C5:4 D5:2~ | D5:4 C#5:4 C#5:2 | D5:1", species=5),
     source=f"{FUX} Ch. 5 (figs. 86a, 87a, 88b: the repeated quarter prepares a tie); {JEPPESEN}, fifth "
            "species (the anticipation, or portamento); Schubert, Modal Counterpoint, Renaissance Style (1999).",
-    exceptions="The anticipation (portamento) figure; a restruck half note over the bar line is S106's.",
+    exceptions="The anticipation (portamento) figure, unless `allow_anticipation` is false (fux sets it so in three "
+               "voices or more, where none of Fux's ten florid voices strikes a note twice); a restruck half note "
+               "over the bar line is S106's.",
 )
 def repeated_note_florid(ctx, i, opts):
     line = ctx.line
     if i == 0 or line[i - 1].pitch != line[i].pitch:
         return None
-    if anticipation(ctx, i) or restruck_tie(ctx, i):
+    if (opts.allow_anticipation and anticipation(ctx, i)) or restruck_tie(ctx, i):
         return None
     return Hit(line[i].start, f"{line[i].pitch.pretty} struck again straight after itself", end=line[i].start)
 

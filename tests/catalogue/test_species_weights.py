@@ -97,7 +97,7 @@ def test_fux_weights_a_repeated_note_in_a_fourth_species_voice_of_a_texture():
 
     tex = load_fux_voices("147")
     assert alto_repeats(tex) == []
-    assert alto_repeats(set_voice_pitch(tex, 2, 2, 3, "E4")) == [(2, 6)]  # 6 here; 2 in two voices
+    assert alto_repeats(set_voice_pitch(tex, 2, 2, 3, "E4")) == [(2, 20)]  # 20 here; 2 in two voices
 
 
 @pytest.mark.parametrize("text, words", [
