@@ -27,6 +27,7 @@ import numpy as np
 from counterpoint.critic.examples import passage_mode
 from counterpoint.critic.free_read import Piece
 from counterpoint.critic.reduce import note_values
+from counterpoint.errors import InputError
 from counterpoint.model.exercise import WHOLE, Note
 from counterpoint.model.pitch import STEP_SEMITONES, Pitch
 from counterpoint.model.texture import Texture, Voice, default_names
@@ -145,7 +146,7 @@ def _texture(piece: Piece, a: float, parts: list[tuple[int, tuple[Note, ...]]], 
     names = default_names(3)
     try:
         mode = passage_mode([n.pitch for n in cf], piece.sharps_at(a))
-    except Exception:  # noqa: BLE001 - a cantus firmus no mode spells is left out
+    except (InputError, ValueError):  # a cantus firmus no church mode can end on (a final such as E#) is left out
         return None
     voices = tuple(Voice(notes, 0 if i == cf_voice else 5, names[i]) for i, (_, notes) in enumerate(parts))
     bar = piece.bar_at(a)
