@@ -32,6 +32,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import replace
+from functools import lru_cache
 
 from counterpoint.catalogue.rulebook import load_rulebook
 from counterpoint.errors import InputError
@@ -147,7 +148,9 @@ def reduce_to_species(real: Exercise, species: int, rng: random.Random) -> Exerc
     return replace(real, cp=tuple(cp), species=species)
 
 
+@lru_cache(maxsize=1)
 def negatives_rulebook():
+    """critic/negatives.toml, read once (it is shipped data, and every generated negative needs it)."""
     return load_rulebook(data_dir("critic") / "negatives.toml")
 
 

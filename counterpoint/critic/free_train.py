@@ -44,6 +44,7 @@ from counterpoint.critic.free_read import Line, Piece, pieces_from_parsed
 from counterpoint.critic.model import CriticModel, from_sklearn_trees
 from counterpoint.critic.parallel import parallel_map
 from counterpoint.critic.texture_examples import generated_examples
+from counterpoint.critic.train import auc, surface_baseline
 
 VERSION = 1
 CORPORA = ("palestrina", "josquin", "monteverdi", "bach", "trecento")
@@ -191,12 +192,6 @@ def examples(pieces: list[Piece], k: int, budget: int, seed: int = 0, light: boo
 
 # -- fitting and metrics ----------------------------------------------------------------------------
 
-def auc(pos: np.ndarray, neg: np.ndarray) -> float:
-    from sklearn.metrics import roc_auc_score
-
-    return float(roc_auc_score(np.r_[np.ones(len(pos)), np.zeros(len(neg))], np.r_[pos, neg]))
-
-
 def prefer_real(real: np.ndarray, fake: np.ndarray) -> float:
     """The share of windows whose real version outscores its perturbed copy (ties count half)."""
     return float(np.mean((real > fake) + 0.5 * (real == fake))) if len(real) else float("nan")
@@ -232,14 +227,7 @@ def texture_metrics(model: CriticModel, train: dict, test: dict) -> dict:
     either side has no texture."""
     if not len(test["real"]) or not len(train["real"]) or not len(train["generated"]):
         return {}
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
-    Xb = np.vstack([train["surface_real"], train["surface_generated"]])
-    yb = np.r_[np.ones(len(train["surface_real"])), np.zeros(len(train["surface_generated"]))]
-    scaler = StandardScaler().fit(Xb)
-    lr = LogisticRegression(max_iter=2000).fit(scaler.transform(Xb), yb)
-    base = lambda rows: lr.predict_proba(scaler.transform(rows))[:, 1]  # noqa: E731
+    base = surface_baseline(train["surface_real"], train["surface_generated"])
     r, g = model.score(test["real"]), model.score(test["generated"])
     per_window = [float(np.mean(r[i] > g[test["window"] == i])) for i in range(len(r)) if (test["window"] == i).any()]
     return {"texture_train_windows": len(train["real"]), "texture_test_windows": len(test["real"]),

@@ -148,6 +148,13 @@ def note_values(start: int, end: int) -> list[tuple[int, int]]:
     raise AssertionError("a one-tick stretch is always a sixteenth")
 
 
+def bar_pieces(start: int, end: int) -> list[tuple[int, int]]:
+    """A note from ``start`` to ``end`` ticks as written: split at every whole-note bar line, and each part into
+    note values (:func:`note_values`); the parts are tied."""
+    return [piece for bar in range(start - start % WHOLE, end, WHOLE)
+            for piece in note_values(max(start, bar), min(end, bar + WHOLE))]
+
+
 def cut_notes(voice: Voice, start: int, end: int) -> tuple[Note, ...] | None:
     """The voice's notes in [start, end), moved to start at 0 and split at every bar line with ties.
 
@@ -165,8 +172,7 @@ def cut_notes(voice: Voice, start: int, end: int) -> tuple[Note, ...] | None:
         except InputError:  # a microtone
             return None
         lo, hi = max(int(a), start) - start, min(int(b), end) - start
-        pieces = [piece for bar in range(lo - lo % WHOLE, hi, WHOLE)
-                  for piece in note_values(max(lo, bar), min(hi, bar + WHOLE))]
+        pieces = bar_pieces(lo, hi)
         for k, (s, e) in enumerate(pieces):
             # The last piece is tied on only when the note runs on past the passage's end.
             notes.append(Note(pitch, s, e - s, k < len(pieces) - 1 or b > end))

@@ -21,12 +21,13 @@ so their metre and spelling are alike too.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 
 import numpy as np
 
 from counterpoint.critic.examples import passage_mode
 from counterpoint.critic.free_read import Piece
-from counterpoint.critic.reduce import note_values
+from counterpoint.critic.reduce import bar_pieces
 from counterpoint.errors import InputError
 from counterpoint.model.exercise import WHOLE, Note
 from counterpoint.model.pitch import STEP_SEMITONES, Pitch
@@ -38,7 +39,9 @@ CF_ATTACKS = 6  # a cantus firmus strikes at least this many of its bars (holds 
 _QL = 4  # ticks per quarter length (a whole note is 16)
 
 
+@lru_cache(maxsize=1)
 def texture_negatives_rulebook():
+    """critic/texture_negatives.toml, read once (it is shipped data, and every training piece needs it)."""
     from counterpoint.catalogue.rulebook import load_rulebook
 
     return load_rulebook(data_dir("critic") / "texture_negatives.toml")
@@ -94,8 +97,7 @@ def _cut(line, a: float) -> tuple[Note, ...] | None:
             return None
         lo, hi = round(lo), round(hi)
         pitch = _pitch(line.midi[i], line.diat[i])
-        pieces = [p for bar in range(lo - lo % WHOLE, hi, WHOLE)
-                  for p in note_values(max(lo, bar), min(hi, bar + WHOLE))]
+        pieces = bar_pieces(lo, hi)
         for k, (x, y) in enumerate(pieces):
             notes.append(Note(pitch, x, y - x, k < len(pieces) - 1))
     return tuple(notes)

@@ -108,6 +108,19 @@ def auc(pos: np.ndarray, neg: np.ndarray) -> float:
     return float(roc_auc_score(y, np.r_[pos, neg]))
 
 
+def surface_baseline(positive: np.ndarray, negative: np.ndarray):
+    """A naive baseline fitted on rows of surface cues: a logistic regression on standardised columns, positive
+    against negative rows; returns the function that scores rows (the probability of positive)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    X = np.vstack([positive, negative])
+    y = np.r_[np.ones(len(positive)), np.zeros(len(negative))]
+    scaler = StandardScaler().fit(X)
+    lr = LogisticRegression(max_iter=2000).fit(scaler.transform(X), y)
+    return lambda rows: lr.predict_proba(scaler.transform(rows))[:, 1]
+
+
 def fit(X: np.ndarray, y: np.ndarray, spec: dict, seed: int = 0) -> CriticModel:
     """Fit one candidate model; ``typical`` is the mean of the real rows."""
     typical = X[y == 1].mean(axis=0)
@@ -190,17 +203,10 @@ def _evaluate(model: CriticModel, test: Split, train: Split | None = None) -> di
         "auc_real_vs_perturbed": round(auc(_score(model, Xr), _score(model, Xp)), 4),
     }
     if train is not None:  # the baseline is trained like the critic, on the same training examples
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.preprocessing import StandardScaler
-
         _, tBr = featurize(train.real, with_baseline=True)
         _, tBg = featurize([g[0] for g in train.generated], with_baseline=True)
         _, tBp = featurize(train.perturbed, with_baseline=True)
-        Xb = np.vstack([tBr, tBg, tBp])
-        yb = np.r_[np.ones(len(tBr)), np.zeros(len(tBg) + len(tBp))]
-        sc = StandardScaler().fit(Xb)
-        lr = LogisticRegression(max_iter=2000).fit(sc.transform(Xb), yb)
-        p = lambda B: lr.predict_proba(sc.transform(B))[:, 1]  # noqa: E731
+        p = surface_baseline(tBr, np.vstack([tBg, tBp]))
         metrics["baseline_auc_real_vs_generated"] = round(auc(p(Br), p(Bg)), 4)
         metrics["baseline_auc_real_vs_perturbed"] = round(auc(p(Br), p(Bp)), 4)
     ranks = []

@@ -419,17 +419,11 @@ class _Generator:
             return None
         voice, models, problem = built
         voice.budget = voice.calls + SHARE
-        n = models[0][1].n
-        try:
-            for sol in problem.getSolutionIter():
-                values = tuple(sol[k] for k in range(n))
-                if all(m.whole_ok(values) for _, m in models):
-                    close = (self.base.n_bars - 2) * self.bar_ticks
-                    notes = models[0][1].complete(values).cp
-                    return rhythm, tuple(x for x in notes if x.pitch is not None and x.end > close)
-        except SearchTimeout:
-            pass
-        return None
+        lines = _lines(models, problem, 1)
+        if not lines:
+            return None
+        close = (self.base.n_bars - 2) * self.bar_ticks
+        return rhythm, tuple(x for x in lines[0] if x.pitch is not None and x.end > close)
 
     def hinted(self, voice: _Voice, attacks) -> list[list[Pitch]]:
         """Voice's domains (a random contour's), its closing attacks preferring the pitches that make a consonance
@@ -470,18 +464,8 @@ class _Generator:
             return []
         voice, models, problem = built
         n = models[0][1].n
-        out = []
         voice.budget = SHARE * (1 + len(models))
-        try:
-            for sol in problem.getSolutionIter():
-                values = tuple(sol[k] for k in range(n))
-                if not all(m.whole_ok(values) for _, m in models):
-                    continue
-                out.append(models[0][1].complete(values).cp)
-                if len(out) >= per_voice:
-                    break
-        except SearchTimeout:
-            pass
+        out = _lines(models, problem, per_voice)
         if not out:
             frontier = max(m.frontier for _, m in models)
             bar = models[0][1].ctx.cp[min(frontier + 1, n - 1)].bar + 1
@@ -512,6 +496,24 @@ class _Generator:
                     yield from go(depth + 1, {**fixed, v: notes})
 
         yield from go(0, {self.cf_voice: self.base.cf})
+
+
+def _lines(models, problem, count: int) -> list[tuple[Note, ...]]:
+    """Up to ``count`` of the voice's lines (its notes) that ``problem`` yields and every pair model accepts
+    whole, until the voice's budget runs out."""
+    n = models[0][1].n
+    out = []
+    try:
+        for sol in problem.getSolutionIter():
+            values = tuple(sol[k] for k in range(n))
+            if not all(m.whole_ok(values) for _, m in models):
+                continue
+            out.append(models[0][1].complete(values).cp)
+            if len(out) >= count:
+                break
+    except SearchTimeout:
+        pass
+    return out
 
 
 def _counted(fn, voice: _Voice):
