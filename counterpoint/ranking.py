@@ -5,7 +5,7 @@ generator's lines; this module, above both, joins them: by default a line's cost
 blended with the critic's doubt (:func:`counterpoint.critic.scoring.blended_rank`), plus how far the
 line's idioms (repeated notes, back-and-forth figures, leaps, climax notes, off-beat dissonance) lie from
 those of Fux's own solutions in the same species (:func:`counterpoint.analysis.profile_distance`), in
-squared standard deviations: the taste of the style being taught, next to Palestrina's.
+standard deviations: the taste of the style being taught, next to Palestrina's.
 """
 
 from __future__ import annotations

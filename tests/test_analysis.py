@@ -34,5 +34,40 @@ def test_a_line_that_strikes_one_note_over_and_over_lies_far_from_fux():
                            "A4:2 B4:2 | C5:2 D5:2 | E5:2 D5:2 | C5:2 A4:2 | B4:2 C#5:2 | D5:1", species=5)
     far, parts = profile_distance(idiom_stats(hammer), 5)
     near, _ = profile_distance(idiom_stats(fux), fux.species)
-    assert far > near + 3
-    assert parts[0]["statistic"] == "repeated" and parts[0]["z"] > 1.9
+    assert far > near + 1
+    assert parts[0]["statistic"] == "repeated" and parts[0]["z"] == 4.0  # 4.2 repeats in 10 against 0.18: capped
+
+
+def _stats(**over) -> dict:
+    base = {"repeated": 0.0, "back_and_forth": 0.0, "leap_share": 0.3, "climax_notes": 1, "weak_dissonance": 0.0}
+    return {**base, **over}
+
+
+def _z(stats: dict, species: int, statistic: str) -> float:
+    return next(p["z"] for p in profile_distance(stats, species)[1] if p["statistic"] == statistic)
+
+
+def test_the_style_distance_charges_one_side_where_a_rule_charges_the_other():
+    fux1 = load_profile()["1"]
+    assert fux1["climax_notes"]["mean"] > 1.2 and fux1["climax_notes"]["sd"] > 0.4
+    # a single peak lies below Fux's 1.6 returns and is charged; reaching it four times is M303's business
+    assert _z(_stats(climax_notes=1), 1, "climax_notes") < -0.5
+    assert _z(_stats(climax_notes=4), 1, "climax_notes") == 0
+    # leaping more than Fux is charged, a stepwise line is not (his figs. 5 and 23 leap once in ten)
+    assert _z(_stats(leap_share=0.6), 1, "leap_share") > 2
+    assert _z(_stats(leap_share=0.05), 1, "leap_share") == 0
+    # repeated notes are charged on both sides
+    assert _z(_stats(repeated=0.0), 1, "repeated") < -1 and _z(_stats(repeated=3.0), 1, "repeated") > 2
+
+
+def test_what_fux_never_does_stays_charged_on_a_one_sided_statistic():
+    fux4 = load_profile()["4"]["back_and_forth"]
+    assert fux4["mean"] == 0 and fux4["sd"] == 0  # no swing in his fourth-species lines
+    assert _z(_stats(back_and_forth=0.6), 4, "back_and_forth") == 4.0  # capped at Z_CAP, not waived
+
+
+def test_the_distance_is_the_sum_of_the_deviations_not_their_squares():
+    stats = _stats(repeated=1.02 + 0.5 * 0.6663)  # half a deviation above Fux's first-species mean
+    distance, parts = profile_distance(stats, 1)
+    assert abs(distance - sum(abs(p["z"]) for p in parts)) < 0.02
+    assert 0.45 < abs(_z(stats, 1, "repeated")) < 0.55

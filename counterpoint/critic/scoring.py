@@ -21,8 +21,8 @@ from counterpoint.critic.model import CriticModel, load_model
 # one point of penalty.
 BLEND = 10.0
 # The default ranking (counterpoint.ranking) also adds STYLE x the line's distance from Fux's idioms, in
-# squared standard deviations, unless the model stores a fitted weight for the species (``style_weights``):
-# one squared standard deviation then costs one point, a light preference's weight.
+# standard deviations (counterpoint.analysis.profile_distance), unless the model stores a weight for the
+# species (``style_weights``): one standard deviation then costs one point, a light preference's weight.
 STYLE = 1.0
 
 
@@ -136,7 +136,7 @@ def blend_weights(model: CriticModel | None = None) -> dict[int, float]:
 
 
 def style_weights(model: CriticModel | None = None) -> dict[int, float]:
-    """The weight of each species' style distance (its squared z-scores against Fux's idioms) in the
+    """The weight of each species' style distance (its z-scores against Fux's idioms) in the
     default ranking: fitted beside the blend weights (metadata "style_by_species"), else STYLE."""
     return _by_species(model or cached_model(), "style_by_species", STYLE)
 
