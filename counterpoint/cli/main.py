@@ -30,7 +30,12 @@ class UsageError(Exception):
 
 
 class HouseParser(argparse.ArgumentParser):
-    """argparse, but a bad command line is one sentence and exit 2, not a usage dump."""
+    """argparse, but a bad command line is one sentence and exit 2, not a usage dump; and no abbreviated options,
+    so that ``--n 3`` is refused rather than read as ``--no-critic`` followed by a stray 3."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):
         raise UsageError(sentence(message, self.prog))

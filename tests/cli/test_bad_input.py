@@ -145,3 +145,11 @@ def test_unknown_rulebook_name(capsys):
 
 def test_unknown_rule_for_rules_command(capsys):
     _assert_one_sentence(*_run(capsys, ["rules", "X123"]), "no rule")
+
+
+def test_an_abbreviated_option_is_refused_not_guessed(capsys):
+    # --n is not -n: argparse would read it as --no-critic, the only option it abbreviates, and then choke on "3"
+    code, err = _run(capsys, ["generate", "--cf", "D4 F4 E4 D4", "--species", "1", "--n", "3"])
+    assert code == 2 and "--n 3" in err and err.count("\n") <= 1
+    code, err = _run(capsys, ["generate", "--cf", "D4 F4 E4 D4", "--species", "1", "--time", "2"])
+    assert code == 2 and "--time" in err
