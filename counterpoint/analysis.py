@@ -30,6 +30,8 @@ LABELS = {
     "climax_notes": "notes on the highest pitch",
     "weak_dissonance": "share of off-beat notes that are dissonant",
 }
+SHORT = {"repeated": "repeated notes in 10", "back_and_forth": "swings (x y x y) in 10", "leap_share": "leap share",
+         "climax_notes": "notes on the peak", "weak_dissonance": "dissonant off-beat share"}  # for one-line reports
 
 
 def idiom_stats(exercise: Exercise) -> dict[str, float]:

@@ -210,8 +210,10 @@ def _text(found, args, elapsed, out) -> str:
 
 
 def _style(sol) -> str:
-    """'1.3 from Fux's idioms; farthest: repeated 0 (Fux 1.02), leap_share 0.5 (Fux 0.32)'."""
-    far = [f"{p['statistic']} {p['value']:.2f} (Fux {p['fux']:.2f})" for p in sol.style[:2] if abs(p["z"]) >= 0.5]
+    """'1.3 from Fux's idioms; farthest: repeated notes in 10 0 (Fux 1.02), leap share 0.5 (Fux 0.32)'."""
+    from counterpoint.analysis import SHORT
+
+    far = [f"{SHORT[p['statistic']]} {p['value']:.3g} (Fux {p['fux']:.3g})" for p in sol.style[:2] if abs(p["z"]) >= 0.5]
     return f"{sol.parts['style']:.2f} from Fux's idioms" + (f"; farthest: {', '.join(far)}" if far else "")
 
 

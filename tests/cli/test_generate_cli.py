@@ -91,3 +91,15 @@ def test_effort_zero_ranks_the_constructed_lines(capsys):
 
     stats = json.loads(capsys.readouterr().out)["stats"]
     assert stats["steps"] == 0 and stats["constructed"] >= 2
+
+
+def test_each_line_says_how_far_its_idioms_lie_from_fuxs(capsys):
+    assert main(["generate", "--cf", CF, "--species", "1", "-n", "3", "--seed", "1", "--effort", "10"]) == 0
+    style = [ln.strip() for ln in capsys.readouterr().out.splitlines() if ln.strip().startswith("style:")]
+    assert len(style) == 3
+    for ln in style:
+        assert "from Fux's idioms" in ln
+        # named in words, with Fux's own figure beside the line's: "notes on the peak 1 (Fux 1.6)"
+        assert "_" not in ln
+        if "farthest" in ln:
+            assert "(Fux " in ln
