@@ -74,9 +74,9 @@ def run(job: dict, default_ranking: bool = False) -> dict:
 
 def voice_idioms(tex) -> list[tuple[int, dict]]:
     """(species, idiom statistics) of every free voice of a texture, each against the cantus firmus."""
-    from counterpoint.analysis import idiom_stats
+    from counterpoint.analysis import voice_stats
 
-    return [(v.species, idiom_stats(tex.pair(i, tex.cf_voice))) for i, v in enumerate(tex.voices) if i != tex.cf_voice]
+    return voice_stats(tex)
 
 
 def table(results: list[dict]) -> str:

@@ -113,18 +113,20 @@ def profile_of_stats(lines: list[tuple[int, dict[str, float]]]) -> dict:
 
 
 @lru_cache(maxsize=4)
-def load_profile(path: str | None = None) -> dict:
-    """The shipped profile of Fux's two-voice solutions (critic/fux_profile.json), or one at ``path``."""
+def load_profile(path: str | None = None, part: str = "species") -> dict:
+    """The shipped profile of Fux's two-voice solutions (critic/fux_profile.json), or one at ``path``; with
+    ``part="textures"``, that of the free voices of his three- and four-voice solutions, each voice measured
+    against the cantus firmus."""
     file = Path(path) if path else data_dir("critic") / "fux_profile.json"
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
-        for species, row in data["species"].items():
+        for species, row in data[part].items():
             for k in STATS:
                 if not (math.isfinite(row[k]["mean"]) and math.isfinite(row[k]["sd"]) and row[k]["sd"] >= 0):
                     raise ValueError(k)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{file.name} is not a usable profile of Fux's idioms ({type(exc).__name__}).") from None
-    return data["species"]
+    return data[part]
 
 
 def profile_distance(stats: dict[str, float], species: int, profile: dict | None = None) -> tuple[float, list[dict]]:
@@ -150,3 +152,26 @@ def profile_distance(stats: dict[str, float], species: int, profile: dict | None
         parts.append({"statistic": k, "value": stats[k], "fux": mean, "z": round(z, 2)})
     parts.sort(key=lambda p: -abs(p["z"]))
     return total, parts
+
+
+def voice_stats(texture) -> list[tuple[int, dict[str, float]]]:
+    """(species, :func:`idiom_stats`) of every free voice of a three- or four-voice texture, each voice measured
+    against the cantus firmus, top first."""
+    cf = texture.cf_voice
+    return [(v.species, idiom_stats(texture.pair(i, cf))) for i, v in enumerate(texture.voices) if i != cf]
+
+
+def texture_distance(texture, profile: dict | None = None) -> tuple[float, list[dict]]:
+    """How far the free voices of a texture lie from the idioms of Fux's own three- and four-voice voices: the
+    sum over the voices of :func:`profile_distance` against ``load_profile(part="textures")``, and the farthest
+    statistic of each voice (with its voice number from the top), farthest first."""
+    profile = load_profile(part="textures") if profile is None else profile
+    total, worst = 0.0, []
+    free = [i for i in range(len(texture.voices)) if i != texture.cf_voice]
+    for i, (species, stats) in zip(free, voice_stats(texture)):
+        distance, parts = profile_distance(stats, species, profile)
+        total += distance
+        if parts:
+            worst.append({**parts[0], "voice": i + 1})
+    worst.sort(key=lambda p: -abs(p["z"]))
+    return total, worst

@@ -1,4 +1,5 @@
-"""Build critic/fux_profile.json: the idiom statistics of Fux's 46 two-voice solutions, per species.
+"""Build critic/fux_profile.json: the idiom statistics of Fux's 46 two-voice solutions, per species, and
+(``textures``) those of the free voices of his 76 three- and four-voice solutions, each against the cantus firmus.
 
     .venv/bin/python critic/fux_profile.py
 
@@ -19,12 +20,16 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    from counterpoint.analysis import build_profile
-    from tests.support import fux_figures, load_fux
+    from counterpoint.analysis import build_profile, profile_of_stats, voice_stats
+    from tests.support import fux_figures, fux_voice_figures, load_fux, load_fux_voices
 
     exercises = [load_fux(r["file"]) for r in fux_figures()]
+    voices = [vs for row in fux_voice_figures() for vs in voice_stats(load_fux_voices(row["figure"]))]
     data = {"source": "Fux, Gradus ad Parnassum (1725), the 46 two-voice solutions (tests/data/fux_gradus)",
-            "built_by": "critic/fux_profile.py", "species": build_profile(exercises)}
+            "built_by": "critic/fux_profile.py", "species": build_profile(exercises),
+            "textures_source": "the free voices of his 76 three- and four-voice solutions (figs. 101-204), each "
+                               "against the cantus firmus",
+            "textures": profile_of_stats(voices)}
     out = ROOT / "critic" / "fux_profile.json"
     out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}")

@@ -71,3 +71,33 @@ def test_the_distance_is_the_sum_of_the_deviations_not_their_squares():
     distance, parts = profile_distance(stats, 1)
     assert abs(distance - sum(abs(p["z"]) for p in parts)) < 0.02
     assert 0.45 < abs(_z(stats, 1, "repeated")) < 0.55
+
+
+def test_the_texture_profile_is_fuxs_three_and_four_voice_voices():
+    from counterpoint.analysis import profile_of_stats, voice_stats
+    from tests.support import fux_voice_figures, load_fux_voices
+
+    rebuilt = profile_of_stats([vs for r in fux_voice_figures() for vs in voice_stats(load_fux_voices(r["figure"]))])
+    shipped = load_profile(part="textures")
+    assert sum(row["figures"] for row in shipped.values()) == sum(row["figures"] for row in rebuilt.values()) == 184
+    for species, row in rebuilt.items():
+        for k in STATS:
+            assert abs(shipped[species][k]["mean"] - row[k]["mean"]) < 1e-3, (species, k)
+
+
+def test_a_free_voice_that_hammers_one_note_moves_a_texture_away_from_fux():
+    from counterpoint.analysis import texture_distance
+    from counterpoint.model.edit import set_voice_pitch
+    from tests.support import load_fux_voices
+
+    tex = load_fux_voices("101")  # three voices, first species, cantus firmus on top
+    before, _ = texture_distance(tex)
+    # Fux's first-species inner voices repeat 1.7 notes in 10 (sd 1.3); the middle voice strikes its bar-2 pitch
+    # again in every bar up to the penultimate: 7 repeats in 10
+    voice = 2
+    held = tex.voices[voice - 1].notes[1].pitch
+    for bar in range(3, tex.n_bars):
+        tex = set_voice_pitch(tex, voice, bar, 1, held)
+    after, far = texture_distance(tex)
+    assert after > before + 1
+    assert far[0]["voice"] == voice and far[0]["statistic"] == "repeated" and far[0]["z"] > 1

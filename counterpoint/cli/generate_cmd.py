@@ -160,6 +160,8 @@ def _texture_text(found, args, elapsed, out) -> str:
             reasons = CriticScore(s.critic.score, s.critic.reasons).summary() if hasattr(s, "critic") else ""
             taste = f", critic {s.parts['critic']:.2f}" + (f" ({reasons})" if reasons else "")
         lines.append(f" #{k:<2} penalty {s.penalty:g}{taste}  ({why})")
+        if "style" in s.parts:
+            lines.append(f"     style: {_texture_style(s)}")
         for name, notes in s.voices:
             lines.append(f"     {name:<{width}}  {notes}")
     if len(found) < args.n:
@@ -207,6 +209,16 @@ def _text(found, args, elapsed, out) -> str:
     lines.append("")
     lines.append(f"wrote {out}" if out else "wrote nothing; add --out solution.musicxml (or .mid, .krn, .abc, .json)")
     return "\n".join(lines)
+
+
+def _texture_style(sol) -> str:
+    """'4.8 from Fux's idioms; farthest: Alto repeated notes in 10 0 (Fux 1.67), Bass leap share 0.6 (Fux 0.42)'."""
+    from counterpoint.analysis import SHORT
+
+    names = [v.name for v in sol.texture.voices]
+    far = [f"{names[p['voice'] - 1]} {SHORT[p['statistic']]} {p['value']:.3g} (Fux {p['fux']:.3g})"
+           for p in sol.style[:2] if abs(p["z"]) >= 0.5]
+    return f"{sol.parts['style']:.2f} from Fux's idioms" + (f"; farthest: {', '.join(far)}" if far else "")
 
 
 def _style(sol) -> str:

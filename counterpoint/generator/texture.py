@@ -79,6 +79,7 @@ class TextureSolution:
     report: Report
     score: float = 0.0
     parts: dict[str, float] = field(default_factory=dict)
+    style: list = field(default_factory=list, repr=False, compare=False)  # the farthest idioms, set by the ranking
 
     @property
     def penalty(self) -> float:
@@ -109,6 +110,7 @@ class TextureSolution:
                 "cf_voice": self.texture.cf_voice + 1, "species": list(self.texture.species),
                 "score": round(self.score, 4), "penalty": self.penalty,
                 **({"critic": self.parts["critic"]} if "critic" in self.parts else {}),
+                **({"style": self.parts["style"], "style_reasons": self.style} if "style" in self.parts else {}),
                 "penalties": [{"code": v.code, "name": v.name, "place": v.place, "voice": v.voice, "cost": v.weight}
                               for v in self.report.warnings]}
 

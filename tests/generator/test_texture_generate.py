@@ -154,18 +154,22 @@ def test_property_every_texture_passes(figure, species, cf_voice, seed):
     assert_all_pass(found, species, cf_voice)
 
 
-def test_textures_are_ranked_by_penalty_and_the_free_critic_by_default():
-    from counterpoint.ranking import TEXTURE_BLEND, generate
+def test_textures_are_ranked_by_penalty_the_free_critic_and_fuxs_idioms_by_default():
+    from counterpoint.analysis import texture_distance
+    from counterpoint.ranking import TEXTURE_BLEND, TEXTURE_STYLE, generate
 
     found = generate(DORIAN, species=(1, 1), cf_voice=3, n=5, seed=1, time_limit=4, effort=10)
-    blended = [s.penalty + TEXTURE_BLEND * (1 - s.parts["critic"]) for s in found]  # the critic's score, rounded
+    # the critic's score and the style distance are rounded in parts
+    blended = [s.penalty + TEXTURE_BLEND * (1 - s.parts["critic"]) + TEXTURE_STYLE * s.parts["style"] for s in found]
     assert all(0 <= s.parts["critic"] <= 1 for s in found)
+    assert all(abs(s.parts["style"] - texture_distance(s.texture)[0]) < 1e-3 for s in found)
+    assert found[0].to_dict()["style"] == found[0].parts["style"]
     assert all(abs(s.score - c) < 0.01 for s, c in zip(found, blended))
     assert [s.score for s in found] == sorted(s.score for s in found)
     assert found[0].to_dict()["critic"] == found[0].parts["critic"]
     plain = generate(DORIAN, species=(1, 1), cf_voice=3, n=5, seed=1, time_limit=4, critic=False, effort=10)
     assert all("critic" not in s.parts for s in plain) and [s.score for s in plain] == [s.penalty for s in plain]
-    assert "critic" not in plain[0].to_dict()
+    assert "critic" not in plain[0].to_dict() and "style" not in plain[0].to_dict()
 
 
 def test_progress_is_told_the_textures_found_as_they_grow():
