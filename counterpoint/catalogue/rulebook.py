@@ -288,7 +288,11 @@ def _options(rule: Rule, given: dict, book: str) -> Any:
         if problem:
             raise RulebookError(f"rulebook {book}: option {rule.code}.{key} {problem}, not {_show(value)}.")
     converted = {k: tuple(v) if isinstance(v, list) else v for k, v in given.items()}
-    return rule.options(**converted)
+    opts = rule.options(**converted)
+    problem = opts.problem() if hasattr(opts, "problem") else ""  # what only the rule itself can judge
+    if problem:
+        raise RulebookError(f"rulebook {book}: option {rule.code}.{problem}.")
+    return opts
 
 
 def _fits(value: Any, hint: Any) -> bool:

@@ -233,5 +233,92 @@ def upper_voices_too_far_apart(ctx, bar, opts):
     return None
 
 
+# -- T107: each voice in its compass -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CompassOptions:
+    # (lowest, highest) of each named voice: the compass Fux gives it in his 76 three- and four-voice solutions,
+    # figs. 101-204: soprano G#3 (fig. 117) to A5 (fig. 128); alto D3 (figs. 117, 144, 158, 201) to E5 (fig. 184);
+    # tenor C3 (fig. 197) to A4 (a cantus firmus in figs. 168, 175 and 186; G4 as a free voice, fig. 169);
+    # bass E2 (fig. 166) to F4 (fig. 111).
+    soprano: tuple[str, str] = ("G3", "A5")
+    alto: tuple[str, str] = ("D3", "E5")
+    tenor: tuple[str, str] = ("C3", "A4")
+    bass: tuple[str, str] = ("E2", "F4")
+
+    def problem(self) -> str:
+        """Why a rulebook's compass is unusable ('' when every voice has two notes, the lower first)."""
+        for name in COMPASS_VOICES:
+            span = getattr(self, name)
+            try:
+                low, high = _compass(self, name)
+            except (ValueError, TypeError):
+                return f"{name} must be two notes, the lowest and the highest, such as [\"C4\", \"G5\"], not {list(span)}"
+            if low > high:
+                return f"{name} must give its lowest note first, not {list(span)}"
+        return ""
+
+
+COMPASS_VOICES = ("soprano", "alto", "tenor", "bass")
+
+
+def compass_pitches(opts: CompassOptions, name: str):
+    """The lowest and highest Pitch of the voice ``name``'s compass, None for a voice with another name;
+    ValueError when the option is not two pitch names."""
+    if name not in COMPASS_VOICES:
+        return None
+    from counterpoint.errors import InputError
+    from counterpoint.model.pitch import Pitch
+
+    span = getattr(opts, name)
+    if len(span) != 2:
+        raise ValueError(name)
+    try:
+        return tuple(Pitch.parse(p) for p in span)
+    except InputError:
+        raise ValueError(name) from None
+
+
+def _compass(opts: CompassOptions, name: str) -> tuple[int, int] | None:
+    """(lowest, highest) MIDI number of the voice ``name``'s compass (see :func:`compass_pitches`)."""
+    span = compass_pitches(opts, name)
+    return None if span is None else (span[0].midi, span[1].midi)
+
+
+@rule(
+    code="T107", name="voice-out-of-compass", message="a voice sings outside its compass",
+    species=ALL_SPECIES, severity=WARNING, scope="bars", reach=(0, 0), weight=2, options=CompassOptions,
+    voices="texture",
+    what="Flags a bar where a free voice named soprano, alto, tenor or bass strikes a note above or below that "
+         "voice's compass (options `soprano`, `alto`, `tenor`, `bass`: lowest and highest note; by default the "
+         "compass each has in Fux's own three- and four-voice solutions, soprano G3-A5, alto D3-E5, tenor C3-A4, "
+         "bass E2-F4). The cantus firmus is given, not judged; voices with other names are not judged.",
+    why="Counterpoint is written for singers: a soprano line that climbs to B5 or C6, or a bass that sinks "
+        "below E2, is one no choir sings comfortably, and it pulls the texture apart. Fux keeps each part "
+        "within the compass of its clef.",
+    wrong=Example(cf="", voices=("D5 B5 A5", "F4 G4 F4", "D3 D3 D3"), cf_voice=3, bars=(2,)),
+    right=Example(cf="", voices=("D5 G5 A5", "F4 G4 F4", "D3 D3 D3"), cf_voice=3),
+    source="Fux, Gradus ad Parnassum (1725), Book II (each part in the compass of its clef: soprano, alto, tenor "
+           "and bass); the compass measured on his figs. 101-204.",
+)
+def voice_out_of_compass(ctx, bar, opts):
+    for v, line in enumerate(ctx.lines):
+        if v == ctx.cf_voice:
+            continue
+        span = _compass(opts, ctx.names[v])
+        if span is None:
+            continue
+        for a in line:
+            if a.bar != bar:
+                continue
+            p = a.pitch
+            if p.midi > span[1] or p.midi < span[0]:
+                side = "above" if p.midi > span[1] else "below"
+                edge = getattr(opts, ctx.names[v])[1 if side == "above" else 0]
+                return Hit(a.start, f"{ctx.names[v]} {p.pretty} {side} its compass ({side == 'above' and 'up to' or 'down to'} "
+                                    f"{edge})", voice=ctx.names[v])
+    return None
+
+
 RULES = (incomplete_chord, leading_tone_doubled, last_chord_wrong, first_chord_wrong, cadence_missing,
-         upper_voices_too_far_apart)
+         upper_voices_too_far_apart, voice_out_of_compass)

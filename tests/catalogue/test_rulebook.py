@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from counterpoint import check, from_text
 from counterpoint.catalogue.registry import RULES
-from counterpoint.catalogue.rulebook import builtin_rulebooks, load_rulebook
+from counterpoint.catalogue.rulebook import RulebookError, builtin_rulebooks, load_rulebook
 
 
 def _book(tmp_path, text: str, name: str = "mine.toml"):
@@ -57,3 +59,22 @@ def test_modern_allows_a_direct_fifth_when_the_upper_voice_steps():
     fux = check(ex, "fux").at("V103")
     modern = check(ex, "modern").at("V103")
     assert fux == [3] and modern == []
+
+
+def test_a_teacher_narrows_the_sopranos_compass(tmp_path):
+    from counterpoint.catalogue.texture_engine import check_texture
+    from tests.support import texture_from_lists
+
+    book = _book(tmp_path, 'extends = "fux"\n[texture.options.T107]\nsoprano = ["C4", "G5"]\n')
+    tex = texture_from_lists(["D5 A5 G5", "F4 G4 F4", "D3 D3 D3"], cf_voice=3)
+    hits = [v for v in check_texture(tex, book).violations if v.code == "T107"]
+    assert [(v.bar, v.voice) for v in hits] == [(2, "soprano")] and "G5" in hits[0].message
+    assert not [v for v in check_texture(tex, load_rulebook("fux")).violations if v.code == "T107"]  # A5 is Fux's
+
+
+@pytest.mark.parametrize("given, words", [('["C4"]', "two notes"), ('["C4", "H9"]', "two notes"),
+                                          ('["G5", "C4"]', "lowest note first")])
+def test_an_unusable_compass_is_refused_in_one_sentence(tmp_path, given, words):
+    with pytest.raises(RulebookError) as err:
+        _book(tmp_path, f'extends = "fux"\n[texture.options.T107]\nsoprano = {given}\n')
+    assert "T107.soprano" in str(err.value) and words in str(err.value)
