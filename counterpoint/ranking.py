@@ -140,7 +140,14 @@ def _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, o
         raise InputError("position does not apply to three voices or more; say where the cantus firmus is with cf_voice.")
     why = ""
     if rank is None:
-        rank, why = texture_rank(critic)
+        from counterpoint.critic.free import MAX_VOICES
+
+        if critic and len(species) + 1 > MAX_VOICES:  # the critic would refuse every texture: say so, once
+            words = {3: "three", 4: "four", 5: "five", 6: "six"}
+            why = (f"ranked by rules alone: the free critic reads two to {words.get(MAX_VOICES, MAX_VOICES)} voices, "
+                   f"not {words.get(len(species) + 1, len(species) + 1)}")
+        else:
+            rank, why = texture_rank(critic)
     result = generate_texture(cf, species=tuple(species), rules=rules, n=n, seed=seed,
                               time_limit=10.0 if time_limit is None else time_limit, rank=rank, **options)
     if why:

@@ -231,3 +231,13 @@ def test_the_voices_before_it_prefer_closing_notes_that_sound_well_with_the_hint
     assert fitting and penultimate[-len(fitting):] == fitting  # the A's last: tried first
     assert sorted(penultimate) == sorted(unhinted[10]) and penultimate != unhinted[10]  # reordered, nothing lost
     assert domains[:9] == unhinted[:9]  # notes before the close keep the contour's order
+
+
+def test_five_voices_are_ranked_by_their_penalty_and_say_why():
+    from counterpoint.ranking import generate
+
+    found = generate("D3 F3 E3 D3 G3 F3 A3 G3 F3 E3 D3", species=(1, 1, 1, 1), cf_voice=5, n=1, seed=1,
+                     time_limit=6, effort=5)
+    assert found[0].texture.n_voices == 5 and "critic" not in found[0].parts
+    assert found[0].score == found[0].penalty
+    assert any("free critic reads two to four voices, not five" in note for note in found.stats["notes"])
