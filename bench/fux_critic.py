@@ -99,24 +99,24 @@ def pct(row: dict, w: float) -> float:
                       [p + w * (1 - c) for p, c in zip(row["penalties"], row["critic"])])
 
 
-def fit_on_grid(rows: list[dict], grid, cost, larger: bool = False) -> float:
+def fit_on_grid(rows: list[dict], grid, cost) -> float:
     """The value of ``grid`` with the lowest median ``cost(row, value)`` over rows (then the lowest mean,
-    then the smallest value, or the largest with ``larger``)."""
+    then the smallest value)."""
     def key(x):
         ps = [cost(r, x) for r in rows]
-        return statistics.median(ps), statistics.fmean(ps), -x if larger else x
+        return statistics.median(ps), statistics.fmean(ps), x
     return min(grid, key=key)
 
 
-def fit_by_species(rows: list[dict], grid, cost, baseline: float, larger: bool = False):
+def fit_by_species(rows: list[dict], grid, cost, baseline: float):
     """Per species: the value fitted on all its figures, kept only where fitting generalises, that is
     where the median leave-one-out percentile beats ``baseline``'s; else ``baseline``. Returns the kept
     values, the in-sample fits and the leave-one-out medians."""
     kept, fitted, loo = {}, {}, {}
     for s in range(1, 6):
         rs = [r for r in rows if r["species"] == s]
-        fitted[s] = fit_on_grid(rs, grid, cost, larger)
-        loo[s] = statistics.median(cost(r, fit_on_grid([o for o in rs if o is not r], grid, cost, larger)) for r in rs)
+        fitted[s] = fit_on_grid(rs, grid, cost)
+        loo[s] = statistics.median(cost(r, fit_on_grid([o for o in rs if o is not r], grid, cost)) for r in rs)
         kept[s] = fitted[s] if loo[s] < statistics.median(cost(r, baseline) for r in rs) else baseline
     return kept, fitted, loo
 
