@@ -313,10 +313,10 @@ def voice_out_of_compass(ctx, bar, opts):
                 continue
             p = a.pitch
             if p.midi > span[1] or p.midi < span[0]:
-                side = "above" if p.midi > span[1] else "below"
-                edge = getattr(opts, ctx.names[v])[1 if side == "above" else 0]
-                return Hit(a.start, f"{ctx.names[v]} {p.pretty} {side} its compass ({side == 'above' and 'up to' or 'down to'} "
-                                    f"{edge})", voice=ctx.names[v])
+                high = p.midi > span[1]
+                edge = getattr(opts, ctx.names[v])[1 if high else 0]
+                where = f"above its compass (up to {edge})" if high else f"below its compass (down to {edge})"
+                return Hit(a.start, f"{ctx.names[v]} {p.pretty} {where}", voice=ctx.names[v])
     return None
 
 
