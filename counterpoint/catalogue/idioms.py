@@ -35,7 +35,8 @@ QUARTER = 4
     why="Four quarters to the bar give the line room to go somewhere; swinging between two notes fills the "
         "bar without moving, and in quick notes it sounds like a trill, not a melody. Fux swings in three "
         "of his six third-species solutions, once each and mostly by leap near the cadence (fig. 58 A3 D4 A3 D4, "
-        "fig. 59 C4 E4 C4 E4), which the weight keeps cheap.",
+        "fig. 59 C4 E4 C4 E4): one such swing costs its weight once, and his lines still rank in the top 1 % of "
+        "the generator's (docs/benchmarks.md), while a line that keeps swinging pays for every note of it.",
     wrong=Example(cf="D4 F4 E4 D4", cp="D5:4 C5:4 D5:4 C5:4 | A4:4 B4:4 C5:4 A4:4 | B4:4 A4:4 B4:4 C#5:4 | D5:1",
                   species=3, bars=(1, 3)),
     right=Example(cf="D4 F4 E4 D4", cp="D5:4 C5:4 B4:4 G4:4 | A4:4 B4:4 C5:4 A4:4 | G4:4 A4:4 B4:4 C#5:4 | D5:1",
