@@ -87,8 +87,8 @@ Z_CAP = 4.0  # a statistic counts at most this many standard deviations away: on
 # The side of Fux's mean a statistic is charged on, where it is not both. Back-and-forth figures and notes on
 # the highest pitch are charged only when fewer than his: M403/M405 and M303 already charge each one more. The
 # leap share only when more than his: a stepwise line is his norm, not a fault (figs. 5 and 23 leap in one
-# interval of ten). A one-sided statistic is charged on both sides where Fux's own lines never vary in it (his
-# standard deviation below the floor), so what he never does stays charged. docs/benchmarks.md gives the
+# interval of ten). A one-sided statistic is charged on both sides where Fux's own lines hardly vary in it (his
+# standard deviation below the floor), so what he (almost) never does stays charged. docs/benchmarks.md gives the
 # figures that chose this shape ("Style distance: one side, in standard deviations").
 SIDE = {"back_and_forth": "below", "climax_notes": "below", "leap_share": "above"}
 

@@ -212,21 +212,23 @@ def _text(found, args, elapsed, out) -> str:
 
 
 def _texture_style(sol) -> str:
-    """'4.8 from Fux's idioms; farthest: Alto repeated notes in 10 0 (Fux 1.67), Bass leap share 0.6 (Fux 0.42)'."""
-    from counterpoint.analysis import SHORT
-
-    names = [v.name for v in sol.texture.voices]
-    far = [f"{names[p['voice'] - 1]} {SHORT[p['statistic']]} {p['value']:.3g} (Fux {p['fux']:.3g})"
-           for p in sol.style[:2] if abs(p["z"]) >= 0.5]
-    return f"{sol.parts['style']:.2f} from Fux's idioms" + (f"; farthest: {', '.join(far)}" if far else "")
+    """'4.8 from Fux's idioms; farthest: alto repeated notes in 10 0 (Fux 1.67), bass leap share 0.6 (Fux 0.42)'."""
+    return _style_line(sol.parts["style"], sol.style, [v.name for v in sol.texture.voices])
 
 
 def _style(sol) -> str:
     """'1.3 from Fux's idioms; farthest: repeated notes in 10 0 (Fux 1.02), leap share 0.5 (Fux 0.32)'."""
+    return _style_line(sol.parts["style"], sol.style)
+
+
+def _style_line(distance: float, far: list[dict], names: list[str] | None = None) -> str:
+    """The distance and the two farthest idioms (those half a deviation off or more), each with its voice's name
+    when ``names`` is given (the idioms then carry a voice number from 1, the highest)."""
     from counterpoint.analysis import SHORT
 
-    far = [f"{SHORT[p['statistic']]} {p['value']:.3g} (Fux {p['fux']:.3g})" for p in sol.style[:2] if abs(p["z"]) >= 0.5]
-    return f"{sol.parts['style']:.2f} from Fux's idioms" + (f"; farthest: {', '.join(far)}" if far else "")
+    items = [(f"{names[p['voice'] - 1]} " if names else "") + f"{SHORT[p['statistic']]} {p['value']:.3g} (Fux {p['fux']:.3g})"
+             for p in far[:2] if abs(p["z"]) >= 0.5]
+    return f"{distance:.2f} from Fux's idioms" + (f"; farthest: {', '.join(items)}" if items else "")
 
 
 def _reasons(reasons: list[dict]) -> str:
