@@ -260,6 +260,46 @@ def tritone_between_downbeats(ctx, bar, opts):
                         f"{'an' if iv.quality == 'A' else 'a'} {iv.description}", voice="cp")
 
 
+# ---------------------------------------------------------------------------------------------- M109
+INFLECTION_SPAN = 4  # notes back in which a note's other form counts as close
+
+
+@dataclass(frozen=True)
+class InflectionOptions:
+    allow_leading_tone: bool = True  # the raised leading tone as the line's penultimate note, after its natural form
+
+
+@rule(
+    code="M109", name="chromatic-inflection", message="a note and its other form close together in one line",
+    species=WITH_CANTUS - {0}, severity=WARNING, scope="notes", reach=(INFLECTION_SPAN, 1), weight=2,
+    options=InflectionOptions,
+    what="Flags a note whose letter the line sounded with another accidental within the four notes before it "
+         "(B flat and B, C and C sharp, F and F sharp): each such note once, so that a line wavering between the "
+         "two forms pays for every turn. With `allow_leading_tone` (the default) the raised leading tone as the "
+         "penultimate note, rising to the final, is not flagged: the cadence's sharp may follow the mode's "
+         "natural note. A direct chromatic step is M101's.",
+    why="The two forms of one degree close together blur the mode: the ear hears the line change key and "
+        "change back. Fux keeps them apart; his 46 two-voice solutions bring them within four notes nine "
+        "times, six of them the cadence's leading tone, and the others in figs. 55 (B and B flat, twice) and 82 "
+        "(B flat and B).",
+    wrong=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="A4 Bb4 G4 B4 G4 A4 C#5 D5", bars=(4,)),
+    right=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="A4 A4 G4 A4 B4 A4 C#5 D5"),
+    source="Fux, Gradus ad Parnassum (1725), Book II (ficta only where the mode needs it); Artinfuser "
+           "counterpoint rules (MGen), 'Close positioning of two forms of VI or VII degree'; measured on the 46 "
+           "two-voice solutions (tests/data/fux_gradus).",
+)
+def chromatic_inflection(ctx, i, opts):
+    line = ctx.line
+    p = line[i].pitch
+    if opts.allow_leading_tone and i == len(line) - 2 and line[i + 1].pitch.midi - p.midi == 1 and p.alter > 0:
+        return None
+    for a in line[max(0, i - INFLECTION_SPAN):i]:
+        q = a.pitch
+        if q.letter == p.letter and q.alter != p.alter:
+            return Hit(line[i].start, f"{q.pretty} then {p.pretty} within {INFLECTION_SPAN} notes")
+    return None
+
+
 # ---------------------------------------------------------------------------------------------- M407
 SEQ_NOTES = 4  # a figure of three intervals
 
@@ -304,4 +344,4 @@ def transposed_sequence(ctx, i, opts):
 
 
 RULES = (quarter_note_oscillation, repeated_note_florid, climax_dissonant, climax_neighbour_note, climax_at_start,
-         outlined_seventh, tritone_between_downbeats, transposed_sequence)
+         outlined_seventh, tritone_between_downbeats, chromatic_inflection, transposed_sequence)
