@@ -280,8 +280,8 @@ class InflectionOptions:
          "natural note. A direct chromatic step is M101's.",
     why="The two forms of one degree close together blur the mode: the ear hears the line change key and "
         "change back. Fux keeps them apart; his 46 two-voice solutions bring them within four notes nine "
-        "times, six of them the cadence's leading tone, and the others in figs. 55 (B and B flat, twice) and 82 "
-        "(B flat and B).",
+        "times: five at the final cadence's leading tone, which this rule lets pass, and four it flags, an "
+        "inner cadence's F sharp in fig. 86a, B and B flat twice in fig. 55 and B flat and B in fig. 82.",
     wrong=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="A4 Bb4 G4 B4 G4 A4 C#5 D5", bars=(4,)),
     right=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="A4 A4 G4 A4 B4 A4 C#5 D5"),
     source="Fux, Gradus ad Parnassum (1725), Book II (ficta only where the mode needs it); Artinfuser "
