@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from counterpoint.catalogue.base import WARNING, WITH_CANTUS, Example, Hit, rule
+from counterpoint.catalogue.base import ALL_SPECIES, WARNING, WITH_CANTUS, Example, Hit, rule
 from counterpoint.catalogue.dissonance import against
 from counterpoint.catalogue.helpers import restruck_tie, step
 from counterpoint.catalogue.melodic import run_start
@@ -271,7 +271,7 @@ class InflectionOptions:
 
 @rule(
     code="M109", name="chromatic-inflection", message="a note and its other form close together in one line",
-    species=WITH_CANTUS - {0}, severity=WARNING, scope="notes", reach=(INFLECTION_SPAN, 1), weight=2,
+    species=ALL_SPECIES, severity=WARNING, scope="notes", reach=(INFLECTION_SPAN, 1), weight=2,
     options=InflectionOptions,
     what="Flags a note whose letter the line sounded with another accidental within the four notes before it "
          "(B flat and B, C and C sharp, F and F sharp): each such note once, so that a line wavering between the "

@@ -8,9 +8,12 @@ engine applies to every pair; these rules say what only the whole chord can tell
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from counterpoint.catalogue.base import ALL_SPECIES, WARNING, Example, Hit, rule
+from counterpoint.errors import InputError
 from counterpoint.model.interval import Interval
+from counterpoint.model.pitch import Pitch
 
 CF3 = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"  # Fux's dorian cantus firmus, here in the middle voice
 FIG101_TOP = "A4 A4 G4 A4 B4 C5 C5 B4 D5 C#5 D5"
@@ -262,27 +265,20 @@ class CompassOptions:
 COMPASS_VOICES = ("soprano", "alto", "tenor", "bass")
 
 
-def compass_pitches(opts: CompassOptions, name: str):
-    """The lowest and highest Pitch of the voice ``name``'s compass, None for a voice with another name;
-    ValueError when the option is not two pitch names."""
+@lru_cache(maxsize=64)
+def _compass(opts: CompassOptions, name: str) -> tuple[int, int] | None:
+    """(lowest, highest) MIDI number of the voice ``name``'s compass, None for a voice with another name;
+    ValueError when the option is not two pitch names. Cached: the rule asks for every voice in every bar."""
     if name not in COMPASS_VOICES:
         return None
-    from counterpoint.errors import InputError
-    from counterpoint.model.pitch import Pitch
-
     span = getattr(opts, name)
     if len(span) != 2:
         raise ValueError(name)
     try:
-        return tuple(Pitch.parse(p) for p in span)
+        low, high = (Pitch.parse(p) for p in span)
     except InputError:
         raise ValueError(name) from None
-
-
-def _compass(opts: CompassOptions, name: str) -> tuple[int, int] | None:
-    """(lowest, highest) MIDI number of the voice ``name``'s compass (see :func:`compass_pitches`)."""
-    span = compass_pitches(opts, name)
-    return None if span is None else (span[0].midi, span[1].midi)
+    return low.midi, high.midi
 
 
 @rule(
