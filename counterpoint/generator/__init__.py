@@ -79,6 +79,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     Ranking: ``rank``, a function from a list of solutions to their costs (lower first); by default the
     rule penalty alone. :func:`counterpoint.generate` (``counterpoint.ranking``) adds the critic.
     """
+    start = time.monotonic()  # the limit counts from the call: reading the rulebook and building the model are in it
     _validate(species, position, n, seed, 5.0 if time_limit is None else time_limit, mode, effort, min_diff, pool_size)
     time_limit = DEFAULT_TIME_LIMIT[species] if time_limit is None else time_limit
     effort = DEFAULT_EFFORT[species] if effort is None else effort
@@ -97,7 +98,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     rng = random.Random(seed)
     search = Search(base, species, above, book, low, high, rng)
     search.stats.time_limit = time_limit
-    deadline = time.monotonic() + time_limit
+    deadline = start + time_limit
     min_diff = max(2, (base.n_bars + 2) // 4) if min_diff is None else min_diff
     pool_size = min(MAX_POOL, max(30, 3 * n)) if pool_size is None else pool_size
     rank = penalty_rank if rank is None else rank

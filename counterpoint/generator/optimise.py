@@ -67,8 +67,10 @@ class Optimiser:
         best = leaders[0].score if leaders else float("inf")
         self.history.append((time.monotonic() - t0, best))
         mark, stale, barren = _total(leaders), 0, 0
+        longest = 0.0  # the longest step so far: a step that cannot finish before the deadline is not begun
         for step in range(max_steps):
-            if time.monotonic() >= deadline:
+            began = time.monotonic()
+            if began + longest >= deadline:
                 return True
             self.steps += 1
             # Bias towards the best leader, but keep every one of the n improving.
@@ -82,6 +84,7 @@ class Optimiser:
                 for sol, cost in zip(fresh, self.rank(fresh)):
                     sol.score = float(cost)
                     pool[_key(sol)] = sol
+            longest = max(longest, time.monotonic() - began)
             if step % REFRESH == REFRESH - 1 or (fresh and min(c.score for c in fresh) < leaders[-1].score):
                 leaders = self._leaders(pool)
                 if leaders[0].score < best - 1e-9:
