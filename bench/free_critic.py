@@ -2,13 +2,13 @@
 
     PYTHONPATH=. .venv/bin/python bench/free_critic.py [--budget 3000]
 
-With the installed models (critic/free_model_2v.json, critic/free_model_3v.json), no retraining:
+With the installed models (critic/free_model_2v.json, _3v.json, _4v.json), no retraining:
 
 1. held-out Palestrina (the masses the models never saw, the training split's): AUC real windows vs the
-   same windows with a third of one voice's notes moved by a step or a third, rhythm kept, for 2 and 3
+   same windows with a third of one voice's notes moved by a step or a third, rhythm kept, for 2, 3 and 4
    voices, beside the naive baseline (the share of consonant verticals);
-2. held-out Palestrina textures over a cantus firmus against the generator's in their rhythm (three
-   voices), beside a surface-only baseline;
+2. held-out Palestrina textures over a cantus firmus against the generator's in their rhythm (three and
+   four voices), beside a surface-only baseline;
 3. for every corpus bundled with music21 (Palestrina held out, Josquin, Monteverdi, Bach chorales,
    trecento): windows, mean score of the real windows, the share where the real window outscores its
    perturbed copy, the same for the baseline;
@@ -35,10 +35,11 @@ def main() -> None:
     warnings.simplefilter("ignore")
 
     from counterpoint.critic.free import default_free_model_path
+    from counterpoint.critic.free_features import VOICE_COUNTS
     from counterpoint.critic.free_model import load_free_model
     from counterpoint.critic.free_train import CORPORA, cross_corpus, load_pieces, scoring_speed, split_by_group
 
-    models = {k: load_free_model(default_free_model_path(k)) for k in (2, 3)}
+    models = {k: load_free_model(default_free_model_path(k)) for k in VOICE_COUNTS}
     meta = models[2].metadata
     t = time.perf_counter()
     pal = load_pieces("palestrina", meta.get("limit"))
@@ -63,30 +64,30 @@ def main() -> None:
               f"{res[f'Palestrina (held-out masses) {k}v']['prefer_real']:.1%} | "
               f"{res[f'Palestrina (held-out masses) {k}v']['baseline_prefer_real']:.1%} |")
 
-    print("\n### Held-out Palestrina textures: real vs generated over the same cantus firmus (three voices)\n")
-    print("Windows of eight whole-note bars where one voice moves in whole notes under two moving voices; the")
-    print("generated ones keep his cantus firmus and each free voice's rhythm and range (texture_examples).\n")
+    print("\n### Held-out Palestrina textures: real vs generated over the same cantus firmus\n")
+    print("Windows of eight whole-note bars where one voice moves in whole notes under two (three) moving voices;")
+    print("the generated ones keep his cantus firmus and each free voice's rhythm and range (texture_examples).\n")
     from counterpoint.critic.free_train import TEXTURE_HOP, texture_metrics
     from counterpoint.critic.texture_examples import generated_examples
 
     train, _ = split_by_group(pal, seed=int(meta.get("seed", 0)))
-    t = time.perf_counter()
-    tm = texture_metrics(models[3], generated_examples(train, int(meta.get("seed", 0)), hop=TEXTURE_HOP),
-                         generated_examples(held, int(meta.get("seed", 0)) + 1))
-    print(f"({time.perf_counter() - t:.0f} s, the baseline fitted on {tm['texture_train_windows']} textures of the "
-          "training masses and their generated ones)\n")
-    print("| real textures | generated | critic AUC | baseline AUC (surface only) | "
-          "real above each of its own generated | mean score real / generated |")
-    print("|---:|---:|---:|---:|---:|---:|")
-    print(f"| {tm['texture_test_windows']} | {tm['texture_test_generated']} | {tm['auc_real_vs_generated']:.4f} | "
-          f"{tm['baseline_auc_real_vs_generated']:.4f} | {tm['real_above_its_generated']:.1%} | "
-          f"{tm['mean_score_real_textures']:.3f} / {tm['mean_score_generated']:.3f} |")
+    print("| voices | real textures | generated | critic AUC | baseline AUC (surface only) | "
+          "real above each of its own generated | mean score real / generated | seconds |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for k in (v for v in VOICE_COUNTS if v >= 3):
+        t = time.perf_counter()
+        seed = int(meta.get("seed", 0))
+        tm = texture_metrics(models[k], generated_examples(train, seed, hop=TEXTURE_HOP, voices=k),
+                             generated_examples(held, seed + 1, voices=k))
+        print(f"| {k} | {tm['texture_test_windows']} | {tm['texture_test_generated']} | {tm['auc_real_vs_generated']:.4f} | "
+              f"{tm['baseline_auc_real_vs_generated']:.4f} | {tm['real_above_its_generated']:.1%} | "
+              f"{tm['mean_score_real_textures']:.3f} / {tm['mean_score_generated']:.3f} | {time.perf_counter() - t:.0f} |")
 
     print("\n### Every corpus, no retraining: mean score of real windows, and real preferred to its perturbed copy\n")
     print("| corpus | voices | pieces | windows | mean score (real) | critic prefers real | baseline prefers real | critic AUC |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name in corpora:
-        for k in (2, 3):
+        for k in VOICE_COUNTS:
             r = res[f"{name} {k}v"]
             if not r.get("windows"):
                 print(f"| {name} | {k} | – | 0 | – | – | – | – |")
@@ -114,8 +115,8 @@ def main() -> None:
     print(f"| `counterpoint critic score` {path.rsplit('/', 1)[-1]} (4 voices, process start and parse included) | "
           f"{n} | {dt:.2f} | {n / dt:,.0f} |")
     tm = meta.get("metrics", {})
-    print(f"\ntraining (as recorded in the model): {tm.get('train_seconds')} s for windows, features and both "
-          f"models, {tm.get('2v', {}).get('train_windows')} + {tm.get('3v', {}).get('train_windows')} real "
+    print(f"\ntraining (as recorded in the model): {tm.get('train_seconds')} s for windows, features and the "
+          f"models, {' + '.join(str(tm.get(f'{k}v', {}).get('train_windows')) for k in VOICE_COUNTS)} real "
           f"training windows, corpus already read")
 
 

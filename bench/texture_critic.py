@@ -1,12 +1,14 @@
-"""Does the free-polyphony critic (critic/free_model_3v.json) prefer Fux's own three- and four-voice textures
+"""Does the free-polyphony critic (critic/free_model_3v.json, _4v.json) prefer Fux's own three- and four-voice textures
 to the generator's, and what does blending it into the texture ranking do to Fux's rank?
 
     PYTHONPATH=. .venv/bin/python bench/texture_critic.py              # the 76 figures, a few minutes
     PYTHONPATH=. .venv/bin/python bench/texture_critic.py --limit 10
+    PYTHONPATH=. .venv/bin/python bench/texture_critic.py --triples   # four voices over their triples, as before
 
 For every figure of tests/data/fux_gradus/figures_voices.tsv: generate_texture over his cantus firmus with
 his species per voice (n=10, seed 1, time limit 2 s for three voices, 4 s for four), then score his texture
-and every generated one with the free critic (a four-voice texture over its triples). Prints the AUC of
+and every generated one with the free critic (a four-voice texture by the four-voice model; with ``--triples``,
+over its triples by the three-voice model, as before the four-voice model). Prints the AUC of
 "Fux's texture scores above a generated one", and for blend weights W the share of figures where Fux's
 texture ranks first among the 11 by cost = rule penalty + W * (1 - critic score), and its mean rank; then W
 chosen on alternate figures and measured on the others (two-fold). The same for the style weight S, with W at
@@ -44,7 +46,11 @@ def main() -> None:
     ap.add_argument("--limit", type=int)
     ap.add_argument("--save", help="write the figures' penalties and scores to this JSON file")
     ap.add_argument("--load", help="read them from this JSON file instead of generating")
+    ap.add_argument("--triples", action="store_true", help="score four voices over their triples (no four-voice model)")
     args = ap.parse_args()
+    from counterpoint.critic.free import free_models
+
+    models = {k: m for k, m in free_models().items() if k < 4} if args.triples else None
     if args.load:
         rows = [tuple(r) for r in json.loads(Path(args.load).read_text())]
         if any(len(r[2]) < 3 for r in rows):
@@ -64,8 +70,8 @@ def main() -> None:
                                      time_limit=2.0 if len(fux.voices) == 3 else 4.0, mode=fux.mode)
         except NoSolutionError:
             continue
-        own = (check_texture(fux, book).penalty, score_passage(fux).score, voice_stats(fux))
-        gen = [(s.penalty, score_passage(s.texture).score, voice_stats(s.texture)) for s in found]
+        own = (check_texture(fux, book).penalty, score_passage(fux, models).score, voice_stats(fux))
+        gen = [(s.penalty, score_passage(s.texture, models).score, voice_stats(s.texture)) for s in found]
         rows.append((row["figure"], len(fux.voices), list(own), [list(g) for g in gen]))
     if args.save:
         Path(args.save).write_text(json.dumps(rows))
@@ -110,6 +116,12 @@ def report(rows, title: str) -> None:
     for w in WEIGHTS:
         r = ranks(rows, w)
         print(f"| {w} | {sum(x == 1 for x in r)}/{len(r)} | {sum(r) / len(r):.2f} |")
+    for k in sorted({r[1] for r in rows}):
+        part = [r for r in rows if r[1] == k]
+        pk = [(own[1], g[1]) for _, _, own, gen in part for g in gen]
+        auc_k = sum(1.0 if a > b else 0.5 if a == b else 0.0 for a, b in pk) / len(pk)
+        print(f"\n{k} voices ({len(part)} figures): AUC {auc_k:.3f}; Fux's texture first at W = "
+              + ", ".join(f"{w}: {sum(x == 1 for x in ranks(part, w))}/{len(part)}" for w in (0, 20, 80)))
     # Two-fold cross-validation of W over the figures (alternate figures in each half): W chosen on one half
     # by the mean rank of Fux's texture, measured on the other.
     print("\nW chosen on one half of the figures (grid " + ", ".join(map(str, GRID)) + "), measured on the other:\n")

@@ -63,7 +63,7 @@ TEXTURE_STYLE = 0.0
 
 def texture_rank(critic: bool = True, weight: float = TEXTURE_BLEND, style: float = TEXTURE_STYLE):
     """The ranking of three- and four-voice textures: the rule penalty blended with the free-polyphony
-    critic's doubt (:func:`counterpoint.critic.free.score_passage`, a texture's triples), plus ``style`` times the
+    critic's doubt (:func:`counterpoint.critic.free.score_passage`: the three- or four-voice model), plus ``style`` times the
     distance of its free voices from Fux's idioms (:func:`counterpoint.analysis.texture_distance`; by default 0,
     so reported in ``parts["style"]`` but not weighed), or None for the penalty alone (and a note why, when the
     critic was asked for but cannot be had)."""

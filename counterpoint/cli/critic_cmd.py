@@ -24,8 +24,8 @@ def add_arguments(p) -> None:
     t.add_argument("--max-test", type=int, default=None, metavar="N",
                    help="real held-out examples (default 400; with --free: 3000 windows per voice count)")
     t.add_argument("--free", action="store_true",
-                   help="train the free-polyphony critic (two- and three-voice windows in any rhythm) instead; "
-                   "--out is then a folder for free_model_2v.json and free_model_3v.json")
+                   help="train the free-polyphony critic (two-, three- and four-voice windows in any rhythm) instead; "
+                   "--out is then a folder for free_model_2v.json, free_model_3v.json and free_model_4v.json")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--force", action="store_true", help="overwrite --out (or the installed model) if it exists")
     from counterpoint.cli.feedback_cmd import add_feedback_arguments
@@ -221,11 +221,12 @@ def _train_free(args) -> int:
     import warnings
 
     from counterpoint.critic.free import default_free_model_path
+    from counterpoint.critic.free_features import VOICE_COUNTS
     from counterpoint.critic.free_train import cross_corpus, load_pieces, train
     from counterpoint.files.safe import check_destination
 
     folder = Path(args.out) if args.out else default_free_model_path(2).parent
-    outs = {k: folder / f"free_model_{k}v.json" for k in (2, 3)}
+    outs = {k: folder / f"free_model_{k}v.json" for k in VOICE_COUNTS}
     for out in outs.values():
         if not args.out and out.exists() and not args.force:
             raise InputError(f"training would replace the installed model {out}; give --out FOLDER, or add --force.")
@@ -246,7 +247,7 @@ def _train_free(args) -> int:
             raise InputError(f"{len(pieces)} pieces from {len({p.group for p in pieces})} mass(es) are too few to "
                              f"train and hold out a mass; raise --limit (at least {MIN_MASSES} masses).")
         try:
-            models, metrics = train(pieces, budget={2: n_train, 3: n_train}, test_budget=n_test, seed=args.seed,
+            models, metrics = train(pieces, budget={k: n_train for k in VOICE_COUNTS}, test_budget=n_test, seed=args.seed,
                                     progress=update)
             josquin = cross_corpus(models, {"josquin": load_pieces("josquin", progress=update)}, budget=n_test,
                                    seed=args.seed, progress=update)
@@ -266,13 +267,13 @@ def _free_table(m: dict) -> str:
     lines = [f"trained on {m.get('train_groups')} masses, held out {m.get('test_groups')} other masses "
              f"({m.get('pieces')} pieces); {m.get('train_seconds')} s", "",
              f"  {'':<52} {'critic':>8} {'baseline':>9}"]
-    for k in (2, 3):
+    for k in range(2, 5):
         r = m.get(f"{k}v")
         if r:
             lines.append(f"  {f'held-out AUC real vs perturbed, {k} voices':<52} {r['auc_real_vs_perturbed']:>8} "
                          f"{r['baseline_auc_real_vs_perturbed']:>9}   ({r['test_windows']} windows)")
             if "auc_real_vs_generated" in r:
-                what = "held-out AUC real vs generated textures, 3 voices"
+                what = f"held-out AUC real vs generated textures, {k} voices"
                 lines.append(f"  {what:<52} {r['auc_real_vs_generated']:>8} "
                              f"{r['baseline_auc_real_vs_generated']:>9}   ({r['texture_test_windows']} real, "
                              f"{r['texture_test_generated']} generated over their cantus firmi)")
@@ -287,9 +288,10 @@ def _evaluate_free(args) -> int:
     import warnings
 
     from counterpoint.critic.free import default_free_model_path
+    from counterpoint.critic.free_features import VOICE_COUNTS
     from counterpoint.critic.free_model import load_free_model
 
-    models = {k: load_free_model(default_free_model_path(k)) for k in (2, 3)}
+    models = {k: load_free_model(default_free_model_path(k)) for k in VOICE_COUNTS}
     if args.model:
         m = load_free_model(args.model)
         models[m.metadata.get("voices", len(models))] = m

@@ -55,7 +55,7 @@ def _store_option(p) -> None:
 
 def _fit_options(p) -> None:
     p.add_argument("--base", metavar="MODEL", help="the critic model to adjust (default: the installed one; with "
-                   "--free, a folder holding free_model_2v.json and free_model_3v.json)")
+                   "--free, a folder holding free_model_2v.json, _3v.json and _4v.json)")
     p.add_argument("--rulebook", metavar="NAME", dest="feedback_rulebook",
                    help="use only the judgements made under this rulebook (default: all)")
     p.add_argument("--regularisation", type=regularisation, default=1.0, metavar="C",
@@ -253,13 +253,14 @@ def retrain_with_feedback(args) -> int:
 
 
 def retrain_free_with_feedback(args) -> int:
-    """Adjust the free critic's models (``args.base``, a folder holding free_model_2v.json and free_model_3v.json;
+    """Adjust the free critic's models (``args.base``, a folder holding free_model_2v.json, _3v.json and _4v.json;
     default the installed ones) to the store's judgements, each to the passages it scores, and write them to
     the folder ``args.out`` (required; a file there replaced only with ``args.force``; never the installed ones).
     A model whose passages give no pair to learn from is not written, and a note says so."""
     import warnings
 
     from counterpoint.critic.free import default_free_model_path
+    from counterpoint.critic.free_features import VOICE_COUNTS
     from counterpoint.critic.free_model import load_free_model
     from counterpoint.feedback import retrain
     from counterpoint.feedback.training import free_passage_rows
@@ -270,15 +271,15 @@ def retrain_free_with_feedback(args) -> int:
                          "(the installed ones are never replaced).")
     folder, installed = Path(args.out), default_free_model_path(2).parent
     if folder.exists() and not folder.is_dir():
-        raise InputError(f"{folder} is a file; with --free, --out names a folder for free_model_2v.json and "
-                         "free_model_3v.json.")
+        raise InputError(f"{folder} is a file; with --free, --out names a folder for free_model_2v.json, "
+                         "free_model_3v.json and free_model_4v.json.")
     if folder.resolve() == installed.resolve():
         raise InputError(f"{folder} holds the installed models, which feedback never replaces; give another --out "
                          "FOLDER.")
     base = Path(args.base) if getattr(args, "base", None) else installed
     store = _store(args)
-    names = {k: f"free_model_{k}v.json" for k in (2, 3)}
-    for name in names.values():  # both, before either is written
+    names = {k: f"free_model_{k}v.json" for k in VOICE_COUNTS}
+    for name in names.values():  # all, before any is written
         check_destination(folder / name, force=args.force, inputs=[base / name, installed / name])
     bases = {k: load_free_model(base / name) for k, name in names.items()}  # a bad base model: its own sentence
     written = []

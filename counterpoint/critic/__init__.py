@@ -59,7 +59,7 @@ def score_file(path, model=None, *, parsed=None, style: str = "auto", voices: tu
         style = auto_style(parsed, path.stem, voices) if model is None else "free" if _is_free(model) else "species"
     if style == "free":
         if model is not None and not _is_free(model):
-            raise InputError("the free critic takes a free model (critic/free_model_2v.json or _3v.json), "
+            raise InputError("the free critic takes a free model (critic/free_model_2v.json, _3v.json or _4v.json), "
                              "not the species critic's.")
         return score_passage(as_piece_named(parsed, path.stem), model, voices=voices)
     return _score_species_file(path, parsed, model)

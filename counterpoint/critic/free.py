@@ -5,12 +5,18 @@
 >>> result.score, result.windows[0], result.reasons[:1]       # doctest: +SKIP
 
 The passage is cut into overlapping windows of ``WINDOW`` quarter lengths (hop ``HOP``), over the
-voices that sound in each: every voice pair of a two-voice piece, every voice triple of a piece of
-three or four voices (two-voice windows where no three voices sound together long enough). Each window
-is scored by the model for its voice count (``critic/free_model_2v.json``, ``critic/free_model_3v.json``:
+voices that sound in each: every voice pair of a two-voice piece, every voice triple of a three-voice
+piece, the four voices of a four-voice piece (where fewer sound together long enough, windows of fewer
+voices). Each window is scored by the model for its voice count (``critic/free_model_2v.json``, ``_3v``, ``_4v``:
 gradient-boosted trees over :mod:`counterpoint.critic.free_features`, trained on Palestrina's masses
-against copies with a third of one voice's notes moved by a step or a third); the whole score is the
-mean of the windows, and the reasons are those of the windows' mean features.
+against copies with a third of one voice's notes moved by a step or a third, and against the generator's
+textures in Palestrina's rhythm); the whole score is the mean of the windows, and the reasons are those of
+the windows' mean features.
+
+A four-voice window scores the mean of the four-voice model and of the three-voice model over its four
+triples. Measured on held-out masses and on Fux's figures (docs/benchmarks.md, "A four-voice model"), the
+four-voice model alone hears wrong notes best and the triples tell real from generated textures best; the
+mean is within a hair of the better of the two on each.
 
 The species critic (:func:`counterpoint.critic.score`) stays what ranks species exercises; this one
 reads real music, and generated textures (:class:`~counterpoint.model.texture.Texture`) and two-voice
@@ -27,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from counterpoint.critic.free_features import NAMES, window_features
+from counterpoint.critic.free_features import NAMES, VOICE_COUNTS, window_features
 from counterpoint.critic.free_read import Line, Piece, key_midi, piece_from_model, pieces_from_parsed
 from counterpoint.critic.model import CriticModel
 from counterpoint.errors import InputError
@@ -123,13 +129,13 @@ def _cached(path: str) -> CriticModel:
 
 
 def voice_count(model) -> int | None:
-    """The number of voices a free critic model scores (2 or 3), by its features; None for any other model."""
+    """The number of voices a free critic model scores (2, 3 or 4), by its features; None for any other model."""
     names = tuple(getattr(model, "feature_names", ()))
     return next((k for k, known in NAMES.items() if names == known), None)
 
 
 def free_models(model=None) -> dict[int, CriticModel]:
-    """{2: model, 3: model}: the installed ones, or those given (a dict, or one model for its voice count)."""
+    """{2: model, 3: model, 4: model}: the installed ones, or those given (a dict, or one model for its voice count)."""
     if isinstance(model, dict):
         return model
     if isinstance(model, CriticModel):
@@ -137,7 +143,7 @@ def free_models(model=None) -> dict[int, CriticModel]:
         if k is None:
             raise InputError("that model is not a free-polyphony critic model.")
         return {k: model}
-    return {k: _cached(str(default_free_model_path(k))) for k in (2, 3)}
+    return {k: _cached(str(default_free_model_path(k))) for k in VOICE_COUNTS}
 
 
 # -- scoring ------------------------------------------------------------------------------------------
@@ -172,6 +178,16 @@ def featurize(piece: Piece, wins) -> np.ndarray:
     return np.array([window_features(piece, window_lines(piece, c), a, b, shared) for a, b, c in wins])
 
 
+def triple_scores(piece: Piece, wins, model3: CriticModel) -> np.ndarray:
+    """Per window of four voices, the three-voice model's mean score over its four voice triples."""
+    shared: dict = {}
+    out = []
+    for a, b, combo in wins:
+        rows = [window_features(piece, window_lines(piece, c), a, b, shared) for c in combinations(combo, 3)]
+        out.append(float(model3.score(np.array(rows)).mean()))
+    return np.array(out)
+
+
 def score_passage(item, model=None, voices: tuple[int, ...] | None = None, reasons: int = 3) -> FreeScore:
     """Score a passage of two to four voices window by window (see the module docstring).
 
@@ -184,6 +200,8 @@ def score_passage(item, model=None, voices: tuple[int, ...] | None = None, reaso
     m = models[k]
     X = featurize(piece, wins)
     s = m.score(X)
+    if k == 4 and 3 in models:  # as measured, the four-voice model and the triples together (module docstring)
+        s = (s + triple_scores(piece, wins, models[3])) / 2
     out = []
     for (a, b, combo), x in zip(wins, s):
         top_first = sorted(combo)
@@ -193,8 +211,8 @@ def score_passage(item, model=None, voices: tuple[int, ...] | None = None, reaso
 
 
 def scored_windows(piece: Piece, voices: tuple[int, ...] | None, available) -> tuple[int, list]:
-    """(k, windows) by which a piece is scored: three-voice windows when three or more voices sound and a
-    three-voice model is ``available`` (a collection of voice counts), else two-voice ones. InputError, one
+    """(k, windows) by which a piece is scored: windows of as many of its voices as sound together (at most
+    four) for which a model is ``available`` (a collection of voice counts), else of fewer. InputError, one
     sentence, when the voices chosen or the windows do not allow it."""
     name = piece.title or "the passage"
     live = [i for i, v in enumerate(piece.lines) if v.size]
@@ -207,11 +225,12 @@ def scored_windows(piece: Piece, voices: tuple[int, ...] | None, available) -> t
         raise InputError(f"{name} has {len(live)} voice(s) with notes; the free critic scores two to four voices.")
     if len(live) > MAX_VOICES:
         raise InputError(f"{name} has {len(live)} voices; choose two to four of them with --voices (e.g. --voices 1,2,3).")
-    wins = windows(piece, 3, voices=tuple(live)) if len(live) >= 3 and 3 in available else []
-    k = 3
-    if not wins:
-        k = 2
-        wins = windows(piece, 2, voices=tuple(live))
+    k, wins = 2, []
+    for k in range(len(live), 1, -1):
+        if k == 2 or k in available:
+            wins = windows(piece, k, voices=tuple(live))
+            if wins:
+                break
     if k not in available:
         raise InputError(f"no free critic model for {k} voices was given.")
     if not wins:
@@ -226,7 +245,7 @@ def window_rows(item, model: CriticModel) -> np.ndarray:
     other voice count's model."""
     (k_model,) = free_models(model)
     piece = as_piece(item)
-    k, wins = scored_windows(piece, None, (2, 3))
+    k, wins = scored_windows(piece, None, VOICE_COUNTS)
     if k != k_model:
         raise InputError(f"it is scored by the {k}-voice model, not this {k_model}-voice one.")
     return featurize(piece, wins)

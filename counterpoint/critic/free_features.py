@@ -1,4 +1,4 @@
-"""Features a musician can read, for windows of free polyphony in any rhythm (two or three voices).
+"""Features a musician can read, for windows of free polyphony in any rhythm (two, three or four voices).
 
 A window is a time span [a, b) of a :class:`~counterpoint.critic.free_read.Piece` and a choice of its
 voices, ordered low to high by their mean pitch in the span. Its *events* are the times where any of
@@ -7,7 +7,9 @@ those voices strikes a note (and the window's start); at each event every voice 
 Two-voice windows get the *pair* features, the two voices' *melodic* and *rhythm* features and their
 *activity*; three-voice windows get the pair features averaged over the three pairs (and the worst
 pair's dissonance), the same melodic, rhythm and activity features, and the *texture* features:
-triad completeness, doubling, spacing and the bass's motion. Names read ``family.descriptor``.
+triad completeness, doubling, spacing and the bass's motion. Four-voice windows get the same over all
+six pairs and four voices, and two more: how often a complete triad doubles its root, and its third.
+Names read ``family.descriptor``.
 
 Intervals are judged by semitones (consonant: unison, thirds, fifth, sixths and their compounds) and
 named by diatonic size (``vertical.fourth``). Metric positions come from the time signature in force
@@ -56,8 +58,13 @@ TEXTURE_NAMES = ("texture.complete_triad", "texture.sixth_chord", "texture.dimin
                  "doubling.unison", "spacing.upper_within_octave", "spacing.upper", "spacing.lower",
                  "spacing.crossing", "bass.step", "bass.fourth_fifth", "bass.octave", "bass.other_leap")
 
+# Four voices: of the full sonorities that are a complete triad, the share that double its root and its third.
+FOUR_NAMES = ("doubling.root", "doubling.third")
+
 NAMES = {2: PAIR_NAMES + VOICE_NAMES + SPREAD_NAMES + ACTIVITY_NAMES,
-         3: PAIR_NAMES + VOICE_NAMES + SPREAD_NAMES + ACTIVITY_NAMES + TEXTURE_NAMES}
+         3: PAIR_NAMES + VOICE_NAMES + SPREAD_NAMES + ACTIVITY_NAMES + TEXTURE_NAMES,
+         4: PAIR_NAMES + VOICE_NAMES + SPREAD_NAMES + ACTIVITY_NAMES + TEXTURE_NAMES + FOUR_NAMES}
+VOICE_COUNTS = tuple(NAMES)  # one free critic model per voice count
 
 
 def _share(mask: np.ndarray, of: np.ndarray | None = None) -> float:
@@ -290,28 +297,39 @@ _SET_SIZE, _IS_TRIAD, _IS_DIM, _ROOT = _chord_tables()
 
 
 def texture_features(w: Window) -> np.ndarray:
-    """Three voices, low first: what the sonorities hold, how they are spaced, how the bass moves."""
+    """Three voices or more, low first: what the sonorities hold, how they are spaced, how the bass moves.
+
+    Where the voices sound together: a complete (major or minor) triad, one over a bass that is not its root,
+    a diminished triad, two pitch classes, one; a dissonance over the bass or between upper voices (a fourth
+    between upper voices is consonant), a fourth over the bass; the bass doubled where one pitch class is
+    missing, a unison; every upper voice within an octave of the next, the mean distance of adjacent upper
+    voices and of the lowest two (octaves), a crossing of adjacent voices. Then the bass's moves: steps,
+    fourths or fifths, octaves, other leaps."""
     out = np.zeros(len(TEXTURE_NAMES))
     full = w.sound.all(axis=0)
+    k = len(w.lines)
     if full.sum() >= 1:
         m = w.midi[:, full]
         pcs = m % 12
-        mask = (1 << pcs[0]) | (1 << pcs[1]) | (1 << pcs[2])
+        mask = np.bitwise_or.reduce(1 << pcs, axis=0)
         distinct = _SET_SIZE[mask]
         complete, dim = _IS_TRIAD[mask], _IS_DIM[mask]
         sixth = complete & (_ROOT[mask] != pcs[0])
         over_bass = (m[1:] - m[0]) % 12
-        cons_bass = _IS_CONSONANT[over_bass]
-        upper = np.abs(m[2] - m[1]) % 12
-        upper_ok = _UPPER_OK[upper]  # a fourth between upper voices is consonant
-        dissonant = ~(cons_bass[0] & cons_bass[1] & upper_ok)
+        upper_ok = np.ones(m.shape[1], dtype=bool)  # a fourth between upper voices is consonant
+        for i, j in combinations(range(1, k), 2):
+            upper_ok &= _UPPER_OK[np.abs(m[j] - m[i]) % 12]
+        dissonant = ~(_IS_CONSONANT[over_bass].all(axis=0) & upper_ok)
+        unison = np.zeros(m.shape[1], dtype=bool)
+        for i, j in combinations(range(k), 2):
+            unison |= m[i] == m[j]
         f = _frac
         out[0:9] = [f(complete), f(sixth), f(dim), f(distinct == 2), f(distinct == 1), f(dissonant),
-                    f((over_bass[0] == 5) | (over_bass[1] == 5)),
-                    f((distinct == 2) & ((pcs[1] == pcs[0]) | (pcs[2] == pcs[0]))),
-                    f((m[1] == m[0]) | (m[2] == m[1]) | (m[2] == m[0]))]
-        gap_up, gap_low = np.abs(m[2] - m[1]), np.abs(m[1] - m[0])
-        out[9:13] = [f(gap_up <= 12), gap_up.mean() / 12, gap_low.mean() / 12, f((m[1] < m[0]) | (m[2] < m[1]))]
+                    f((over_bass == 5).any(axis=0)), f((distinct == k - 1) & (pcs[1:] == pcs[0]).any(axis=0)),
+                    f(unison)]
+        gaps = np.abs(np.diff(m[1:], axis=0))  # adjacent upper voices
+        out[9:13] = [f((gaps <= 12).all(axis=0)), gaps.mean() / 12, np.abs(m[1] - m[0]).mean() / 12,
+                     f((np.diff(m, axis=0) < 0).any(axis=0))]
     bass = w.lines[0]
     sel = (bass.start >= w.a - 1e-9) & (bass.start < w.b - 1e-9)
     idx = np.nonzero(sel)[0]
@@ -325,8 +343,26 @@ def texture_features(w: Window) -> np.ndarray:
     return out
 
 
+def doubling_features(w: Window) -> np.ndarray:
+    """Four voices or more: of the full sonorities that form a complete triad, the share whose root is
+    doubled and whose third is."""
+    full = w.sound.all(axis=0)
+    out = np.zeros(len(FOUR_NAMES))
+    if not full.any():
+        return out
+    pcs = w.midi[:, full] % 12
+    mask = np.bitwise_or.reduce(1 << pcs, axis=0)
+    triad = _IS_TRIAD[mask]
+    if not triad.any():
+        return out
+    pcs, mask, root = pcs[:, triad], mask[triad], _ROOT[mask[triad]]
+    third = np.where(mask >> ((root + 4) % 12) & 1, (root + 4) % 12, (root + 3) % 12)
+    out[:] = [np.mean((pcs == root).sum(axis=0) >= 2), np.mean((pcs == third).sum(axis=0) >= 2)]
+    return out
+
+
 def window_features(piece: Piece, lines: list[Line], a: float, b: float, shared: dict | None = None) -> np.ndarray:
-    """The feature row of one window over 2 or 3 voices (``lines`` low first), columns NAMES[len(lines)].
+    """The feature row of one window over 2, 3 or 4 voices (``lines`` low first), columns NAMES[len(lines)].
 
     ``shared``: a dict kept across the windows of one piece (and its lines alive), to reuse per-line work."""
     w = Window(piece, lines, a, b, shared)
@@ -340,6 +376,8 @@ def window_features(piece: Piece, lines: list[Line], a: float, b: float, shared:
     row = [pairs.mean(axis=0), voices.mean(axis=0), spread, activity(w)]
     if k >= 3:
         row.append(texture_features(w))
+    if k >= 4:
+        row.append(doubling_features(w))
     return np.concatenate(row)
 
 

@@ -8,20 +8,22 @@ The recipe
    mass (``!!!OPR``); the split (:func:`split_by_group`) holds out 20 % of the masses, seed 0, the same
    rule as the species critic's ``split_by_mass``.
 2. **Windows** (:func:`counterpoint.critic.free.windows`): 32 quarter lengths, hop 16, every voice pair
-   (two-voice model) or voice triple (three-voice model) that sounds for most of the window. Windows are
+   (two-voice model), voice triple (three-voice model) or four voices (four-voice model) that sound for most
+   of the window. Windows are
    sampled evenly over the pieces up to a budget.
 3. **Labels.** Positive: the real window. Negatives, rhythm kept: the issue's perturbation (a third of
    one voice's notes moved by a step or a third, :func:`counterpoint.critic.free.perturb`), and a light
    one (one to three notes of one voice moved), so the critic also feels single wrong notes. The
-   three-voice model also learns Palestrina's textures over a cantus firmus (one voice in whole notes for
-   eight bars) against the generator's textures over the same cantus firmus in the same rhythm
+   three- and four-voice models also learn Palestrina's textures over a cantus firmus (one voice in whole
+   notes for eight bars) against the generator's textures over the same cantus firmus in the same rhythm
    (:mod:`counterpoint.critic.texture_examples`), weighted by :data:`GENERATED_WEIGHT`.
 4. **Model.** One gradient-boosted tree model per voice count (scikit-learn HistGradientBoosting, 300
    trees of at most 31 leaves), exported as JSON numbers with :func:`counterpoint.critic.model.from_sklearn_trees`.
 5. **Evaluation** (:func:`train`, :func:`cross_corpus`): held-out AUC real vs perturbed, per voice count,
    beside the naive baseline (the share of consonant verticals); on Josquin, the share of windows where the real one
    outscores its perturbed copy, and the baseline's; the mean score of real windows by corpus; for three
-   voices, held-out real textures against generated ones, beside a surface-only baseline (:func:`texture_metrics`).
+   and four voices, held-out real textures against generated ones, beside a surface-only baseline
+   (:func:`texture_metrics`).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from counterpoint.critic.free import featurize, move_notes, perturb, window_lines, windows
-from counterpoint.critic.free_features import NAMES, consonance_share, window_features
+from counterpoint.critic.free_features import NAMES, VOICE_COUNTS, consonance_share, window_features
 from counterpoint.critic.free_read import Line, Piece, pieces_from_parsed
 from counterpoint.critic.model import CriticModel, from_sklearn_trees
 from counterpoint.critic.parallel import parallel_map
@@ -51,7 +53,7 @@ CORPORA = ("palestrina", "josquin", "monteverdi", "bach", "trecento")
 SUFFIX = {"monteverdi": (".mxl",), "bach": (".mxl",), "trecento": (".xml", ".mxl"), "josquin": (".abc",),
           "palestrina": (".krn",)}
 TREES = {"max_iter": 300, "max_leaf_nodes": 31, "learning_rate": 0.1}
-# The three-voice model also learns real textures over a cantus firmus against the generator's in their rhythm
+# The three- and four-voice models also learn real textures over a cantus firmus against the generator's in their rhythm
 # (counterpoint.critic.texture_examples): each generated row weighs GENERATED_WEIGHT, each real one three times
 # that (a real texture has three generated ones). Chosen on a validation split of the training masses among
 # 0, 1, 3, 5 and 10 (critic/MODEL_CARD.md).
@@ -241,23 +243,23 @@ def texture_metrics(model: CriticModel, train: dict, test: dict) -> dict:
 
 def train(pieces: list[Piece], *, budget: dict[int, int] | None = None, test_budget: int = 3000, seed: int = 0,
           workers: int = 2, progress: Progress | None = None) -> tuple[dict[int, CriticModel], dict]:
-    """Fit the 2- and 3-voice models on the training masses and measure them on the held-out ones.
+    """Fit the 2-, 3- and 4-voice models on the training masses and measure them on the held-out ones.
 
     Returns the models (metadata: metrics, counts, seed) and the metrics. The held-out masses are part of
     neither model; the shipped models are these.
     """
-    budget = budget or {2: 25_000, 3: 25_000}
+    budget = budget or {k: 25_000 for k in VOICE_COUNTS}
     t0 = time.perf_counter()
     train_p, test_p = split_by_group(pieces, seed=seed)
     models, metrics = {}, {"pieces": len(pieces), "train_groups": len({p.group for p in train_p}),
                            "test_groups": len({p.group for p in test_p})}
-    for k in (2, 3):
+    for k in VOICE_COUNTS:
         ex = examples(train_p, k, budget[k], seed, light=True, workers=workers, progress=progress,
                       label=f"{k}-voice training windows")
         gen = gen_test = None
-        if k == 3:
-            gen = generated_examples(train_p, seed, hop=TEXTURE_HOP, workers=workers, progress=progress)
-            gen_test = generated_examples(test_p, seed + 1, workers=workers, progress=progress)
+        if k >= 3:
+            gen = generated_examples(train_p, seed, hop=TEXTURE_HOP, workers=workers, progress=progress, voices=k)
+            gen_test = generated_examples(test_p, seed + 1, workers=workers, progress=progress, voices=k)
         m = fit(ex, k, seed, workers, gen)
         test = examples(test_p, k, test_budget, seed + 1, workers=workers, progress=progress,
                         label=f"{k}-voice held-out windows")
@@ -268,8 +270,8 @@ def train(pieces: list[Piece], *, budget: dict[int, int] | None = None, test_bud
                             "prefer_real": round(prefer_real(r, q), 4),
                             "baseline_prefer_real": round(prefer_real(test["baseline_real"], test["baseline_perturbed"]), 4),
                             "mean_score_real": round(float(r.mean()), 4)}
-        if k == 3:
-            metrics["3v"].update(texture_metrics(m, gen, gen_test))
+        if gen is not None:
+            metrics[f"{k}v"].update(texture_metrics(m, gen, gen_test))
         models[k] = m
     metrics["train_seconds"] = round(time.perf_counter() - t0, 1)
     for k, m in models.items():

@@ -1,18 +1,18 @@
-"""Real three-voice textures over a cantus firmus, and the generator's textures in their rhythm.
+"""Real three- and four-voice textures over a cantus firmus, and the generator's textures in their rhythm.
 
-The texture critic's hardest test (issue 9): can it tell Palestrina's own three voices from the
+The texture critic's hardest test (issue 9): can it tell Palestrina's own three (or four) voices from the
 generator's, written over the same cantus firmus? As for two voices (:mod:`counterpoint.critic.examples`),
 nothing is approximated and nothing but the pitches differs:
 
 * **Real.** A window of :data:`BARS` whole-note bars of a piece (in duple time: a 4/2 measure holds two
   such bars) where one voice moves only on the bar lines, a whole note each (it *is* a cantus firmus) and
-  two other voices sound all through it, in Palestrina's rhythm. Notes are cut at the window's ends and at
+  two (or three) other voices sound all through it, in Palestrina's rhythm. Notes are cut at the window's ends and at
   every bar line (tied), as :func:`counterpoint.critic.reduce.cut_notes` does for two voices; a window with
-  a rhythm finer than a sixteenth is left out. One texture per cantus-firmus window (of several voice
-  pairs that sound over it, one chosen at random), windows of one voice never overlapping.
+  a rhythm finer than a sixteenth is left out. One texture per cantus-firmus window (of several choices of
+  voices that sound over it, one chosen at random), windows of one voice never overlapping.
 * **Generated.** :func:`counterpoint.generator.texture.textures_in_rhythm` over the same cantus firmus,
   each free voice in the real voice's rhythm and within its range, under critic/texture_negatives.toml
-  (every hard rule of fux for three voices that applies to a window cut from real music).
+  (every hard rule of fux for three voices or more that applies to a window cut from real music).
 
 Both are read by the free critic through the same path (:func:`~counterpoint.critic.free_read.piece_from_model`),
 so their metre and spelling are alike too.
@@ -107,9 +107,9 @@ def _attacks(notes: tuple[Note, ...]) -> int:
     return sum(1 for i, n in enumerate(notes) if i == 0 or not notes[i - 1].tie)
 
 
-def real_textures(piece: Piece, rng: random.Random, hop: int = BARS) -> list[Texture]:
-    """The piece's three-voice windows over a cantus firmus (module docstring), top voice first; a voice's
-    windows start ``hop`` bars apart at least (the default: they never overlap)."""
+def real_textures(piece: Piece, rng: random.Random, hop: int = BARS, voices: int = 3) -> list[Texture]:
+    """The piece's windows of ``voices`` voices over a cantus firmus (module docstring), top voice first; a
+    voice's windows start ``hop`` bars apart at least (the default: they never overlap)."""
     grid = whole_note_bars(piece)
     if grid.size < BARS:
         return []
@@ -127,10 +127,9 @@ def real_textures(piece: Piece, rng: random.Random, hop: int = BARS) -> list[Tex
             # the other voices move more than the cantus firmus: at least a note a bar
             others = [(j, notes) for j, other in enumerate(piece.lines) if j != c
                       for notes in [_cut(other, a)] if notes is not None and _attacks(notes) >= BARS]
-            if len(others) >= 2:
-                (j1, n1), (j2, n2) = sorted(rng.sample(others, 2))
+            if len(others) >= voices - 1:
                 cf = tuple(Note(n.pitch, n.start, n.duration) for n in _cut(line, a))
-                out.append(_texture(piece, a, [(c, cf), (j1, n1), (j2, n2)], c))
+                out.append(_texture(piece, a, [(c, cf), *sorted(rng.sample(others, voices - 1))], c))
                 k += hop
             else:
                 k += 1
@@ -145,7 +144,7 @@ def _texture(piece: Piece, a: float, parts: list[tuple[int, tuple[Note, ...]]], 
     parts = sorted(parts, key=lambda p: (-mean(p[1]), p[0]))
     cf_voice = [j for j, _ in parts].index(c)
     cf = parts[cf_voice][1]
-    names = default_names(3)
+    names = default_names(len(parts))
     try:
         mode = passage_mode([n.pitch for n in cf], piece.sharps_at(a))
     except (InputError, ValueError):  # a cantus firmus no church mode can end on (a final such as E#) is left out
@@ -158,12 +157,12 @@ def _texture(piece: Piece, a: float, parts: list[tuple[int, tuple[Note, ...]]], 
 # -- feature rows -------------------------------------------------------------------------------------
 
 def texture_rows(texture: Texture) -> np.ndarray:
-    """The free critic's three-voice feature row of a texture (one window: it is :data:`BARS` bars long)."""
+    """The free critic's feature row of a texture, for its voice count (one window: it is :data:`BARS` bars long)."""
     from counterpoint.critic.free import featurize, windows
     from counterpoint.critic.free_read import piece_from_model
 
     piece = piece_from_model(texture)
-    return featurize(piece, windows(piece, 3))
+    return featurize(piece, windows(piece, texture.n_voices))
 
 
 SURFACE_NAMES = ("range.top", "range.middle", "range.bottom", "attacks_per_bar.top", "attacks_per_bar.middle",
@@ -173,7 +172,7 @@ SURFACE_NAMES = ("range.top", "range.middle", "range.bottom", "attacks_per_bar.t
 
 def surface_row(texture: Texture) -> np.ndarray:
     """What a texture shows on its surface, without its voice leading (the baseline's cues): each voice's range
-    (octaves) and attacks per bar, top first; the free voices' note values (shares of eighths or shorter,
+    (octaves) and attacks per bar, top, middle (the inner voices' mean) and bottom; the free voices' note values (shares of eighths or shorter,
     quarters, dotted values, halves, wholes or longer) and ties per bar; the distance from the top voice's
     mean pitch to the bottom's (octaves)."""
     bars = texture.n_bars
@@ -188,17 +187,19 @@ def surface_row(texture: Texture) -> np.ndarray:
             ties += sum(n.tie for n in notes)
     d = np.array(durations)
     rhythm = [np.mean(d <= 2), np.mean(d == 4), np.mean(np.isin(d, (3, 6, 12, 24))), np.mean(d == 8), np.mean(d >= 16)]
-    return np.array([r for r, _ in rows] + [a for _, a in rows] + rhythm + [ties / bars, (means[0] - means[-1]) / 12])
+    outer = lambda x: [x[0], float(np.mean(x[1:-1])), x[-1]]  # noqa: E731
+    return np.array(outer([r for r, _ in rows]) + outer([a for _, a in rows]) + rhythm
+                    + [ties / bars, (means[0] - means[-1]) / 12])
 
 
 def _rows_job(args) -> dict:
-    piece, seed, per_window, time_limit, hop = args
+    piece, seed, per_window, time_limit, hop, voices = args
     from counterpoint.generator.texture import textures_in_rhythm
 
     rng = random.Random(seed)
     book = texture_negatives_rulebook()
     real, gen, window, s_real, s_gen = [], [], [], [], []
-    for k, tex in enumerate(real_textures(piece, rng, hop)):
+    for k, tex in enumerate(real_textures(piece, rng, hop, voices)):
         made = textures_in_rhythm(tex, book, per_window, seed=seed * 1_000 + k, time_limit=time_limit)
         if not made:
             continue
@@ -212,8 +213,8 @@ def _rows_job(args) -> dict:
 
 
 def generated_examples(pieces: list[Piece], seed: int = 0, per_window: int = 3, time_limit: float = 2.0,
-                       hop: int = BARS, workers: int = 2, progress=None) -> dict:
-    """Feature rows of every real texture over a cantus firmus in the pieces (``real``) and of up to
+                       hop: int = BARS, workers: int = 2, progress=None, voices: int = 3) -> dict:
+    """Feature rows of every real texture of ``voices`` voices over a cantus firmus in the pieces (``real``) and of up to
     ``per_window`` generated ones in its rhythm (``generated``, with ``window``: the index of its real one,
     ``group``: each real one's piece group, and ``surface_real``, ``surface_generated``: their
     :func:`surface_row` rows). A window the generator finds nothing for within
@@ -221,7 +222,7 @@ def generated_examples(pieces: list[Piece], seed: int = 0, per_window: int = 3, 
     from counterpoint.critic.free_features import NAMES
     from counterpoint.critic.parallel import parallel_map
 
-    jobs = [(p, seed * 100_003 + i, per_window, time_limit, hop) for i, p in enumerate(pieces)]
+    jobs = [(p, seed * 100_003 + i, per_window, time_limit, hop, voices) for i, p in enumerate(pieces)]
     out: dict = {key: [] for key in ("real", "generated", "window", "group", "surface_real", "surface_generated")}
     for i, r in enumerate(parallel_map(_rows_job, jobs, workers, chunksize=4)):
         out["window"].extend(len(out["real"]) + w for w in r["window"])
@@ -229,8 +230,8 @@ def generated_examples(pieces: list[Piece], seed: int = 0, per_window: int = 3, 
         for key in ("real", "generated", "surface_real", "surface_generated"):
             out[key].extend(r[key])
         if progress:
-            progress("textures over a cantus firmus", i + 1, len(jobs))
-    n, m = len(NAMES[3]), len(SURFACE_NAMES)
+            progress(f"{voices}-voice textures over a cantus firmus", i + 1, len(jobs))
+    n, m = len(NAMES[voices]), len(SURFACE_NAMES)
     for key, width in (("real", n), ("generated", n), ("surface_real", m), ("surface_generated", m)):
         out[key] = np.array(out[key], dtype=float).reshape(-1, width)
     out["window"] = np.array(out["window"], dtype=int)

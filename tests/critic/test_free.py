@@ -11,7 +11,7 @@ import pytest
 from counterpoint.cli.main import main
 from counterpoint.critic.free import (HOP, WINDOW, default_free_model_path, perturb, score_passage, spans, window_lines,
                                       windows)
-from counterpoint.critic.free_features import NAMES, window_features
+from counterpoint.critic.free_features import NAMES, VOICE_COUNTS, window_features
 from counterpoint.critic.free_model import load_free_model
 from counterpoint.critic.free_read import Line, Piece, key_midi, piece_from_score
 from counterpoint.critic.model import CriticModelError
@@ -67,7 +67,7 @@ def palestrina_pieces():
 
 @pytest.fixture(scope="module")
 def models():
-    return {k: load_free_model(default_free_model_path(k)) for k in (2, 3)}
+    return {k: load_free_model(default_free_model_path(k)) for k in VOICE_COUNTS}
 
 
 # -- reading ----------------------------------------------------------------------------------------
@@ -159,6 +159,47 @@ def test_a_planted_chain_of_parallel_fifths_lowers_the_score_and_the_reasons_nam
     assert any(f.startswith("motion.parallel") for f in against), against
 
 
+def _four_voices(tmp_path, chords, name="four.musicxml", resting=None):
+    """A 4/4 piece of whole-note chords, each given top voice first; voice ``resting`` (0 the top) rests
+    after its first bar."""
+    from counterpoint.scorefile import parse_file
+
+    def bar(i, v, chord):
+        return ("4/4" if i == 0 else None, [_r(4) if v == resting and i else _n(chord[v], 4)])
+
+    parts = [(f"V{v}", [bar(i, v, chord) for i, chord in enumerate(chords)]) for v in range(4)]
+    return piece_from_score(parse_file(_write_score(tmp_path, parts, name)))
+
+
+def test_four_voices_are_one_window_of_the_four_voice_model_and_count_doublings(tmp_path):
+    root = [("C5", "G4", "E4", "C3"), ("D5", "A4", "F4", "D3")] * 6  # root doubled, third once
+    third = [("E5", "G4", "E4", "C3"), ("F5", "A4", "F4", "D3")] * 6  # the third doubled
+    names = NAMES[4]
+    rows = {}
+    for label, chords in (("root", root), ("third", third)):
+        piece = _four_voices(tmp_path, chords, f"{label}.musicxml")
+        (a, b, combo), *_ = windows(piece, 4)
+        assert len(combo) == 4 and not windows(piece, 5)
+        rows[label] = row = window_features(piece, window_lines(piece, combo), a, b)
+        assert row.shape == (len(names),) and row[names.index("texture.complete_triad")] == 1.0
+        result = score_passage(piece)
+        assert {len(w["voices"]) for w in result.windows} == {4}, "a four-voice piece is read four voices at a time"
+    assert rows["root"][names.index("doubling.root")] == 1.0 and rows["root"][names.index("doubling.third")] == 0.0
+    assert rows["third"][names.index("doubling.third")] == 1.0 and rows["third"][names.index("doubling.root")] == 0.0
+    # the three-voice features keep their meaning: the bass is doubled (in a three-class chord) only in the first
+    assert rows["root"][names.index("doubling.bass")] == 1.0 and rows["third"][names.index("doubling.bass")] == 0.0
+    assert rows["root"][names.index("spacing.crossing")] == 0.0
+
+
+def test_a_four_voice_piece_whose_bass_rests_is_read_three_voices_at_a_time(tmp_path):
+    chords = [("C5", "G4", "E4", "C3"), ("D5", "A4", "F4", "D3")] * 6
+    piece = _four_voices(tmp_path, chords, resting=3)
+    assert not windows(piece, 4)
+    result = score_passage(piece)
+    assert {len(w["voices"]) for w in result.windows} == {3}
+    assert all("V3" not in w["voices"] for w in result.windows)
+
+
 def test_generated_models_are_scored_too():
     from counterpoint.model.build import from_text
 
@@ -168,7 +209,7 @@ def test_generated_models_are_scored_too():
 
 
 def test_the_shipped_models_are_free_models_and_a_tampered_one_is_refused(tmp_path, models):
-    assert models[2].feature_names == NAMES[2] and models[3].feature_names == NAMES[3]
+    assert all(models[k].feature_names == NAMES[k] and models[k].metadata["voices"] == k for k in VOICE_COUNTS)
     doc = json.loads(default_free_model_path(2).read_text())
     doc["model"]["params"]["baseline"] += 1.0  # edited after training: the checksum no longer matches
     bad = tmp_path / "bad.json"
@@ -257,7 +298,7 @@ def test_training_on_a_tiny_subset_writes_loadable_models(tmp_path, capsys):
                  "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "held-out AUC" in printed and "josquin" in printed
-    for k in (2, 3):
+    for k in VOICE_COUNTS:
         m = load_free_model(out / f"free_model_{k}v.json")
         assert m.feature_names == NAMES[k] and m.metadata["voices"] == k
         assert 0.5 <= m.metadata["metrics"][f"{k}v"]["auc_real_vs_perturbed"] <= 1

@@ -1,5 +1,5 @@
-"""Real three-voice textures over a cantus firmus, the generator's in their rhythm, and the texture critic's
-test of real against generated (issue 9, "Texture")."""
+"""Real three- and four-voice textures over a cantus firmus, the generator's in their rhythm, and the texture
+critic's test of real against generated (issue 9, "Texture")."""
 
 from __future__ import annotations
 
@@ -27,6 +27,10 @@ MIDDLE = [(2.0 * k, 2.0 * k + 2, p) for k, p in enumerate(
 TOP = ([(0.0, 2.0, "D5"), (2.0, 8.0, "F5"), (8.0, 9.0, "E5"), (9.0, 10.0, "D5"), (10.0, 12.0, "C5")]
        + [(12.0 + 2 * k, 14.0 + 2 * k, p) for k, p in enumerate("D5 E5 F5 G5 A5 F5 G5 E5 F5 E5".split())]
        + [(32.0, 36.0, "F5")])
+
+
+ALTO = [(2.0 * k, 2.0 * k + 2, p) for k, p in enumerate(
+    "F4 A4 G4 F4 E4 D4 E4 F4 A4 G4 A4 F4 G4 F4 E4 F4".split())]
 
 
 def _line(name, notes) -> Line:
@@ -68,6 +72,24 @@ def test_no_texture_where_a_voice_rests_the_cantus_firmus_holds_or_the_metre_is_
     assert real_textures(_piece([top, middle, bottom], bar=6.0, strong=6.0, n_bars=7), random.Random(0)) == []
 
 
+def test_four_voices_over_a_cantus_firmus_make_a_four_voice_texture_and_the_generator_writes_three_free_voices():
+    lines = [_line("Cantus", TOP), _line("Altus", ALTO), _line("Tenor", MIDDLE), _line("Bassus", CF)]
+    (tex,) = real_textures(_piece(lines), random.Random(0), voices=4)
+    assert tex.n_voices == 4 and tex.cf_voice == 3
+    assert [n.pitch.name for n in tex.voices[1].notes][:4] == ["F4", "A4", "G4", "F4"]
+    assert real_textures(_piece(lines), random.Random(0), voices=3)  # three of them make one too
+    assert real_textures(_piece(lines[:1] + lines[2:]), random.Random(0), voices=4) == []  # only three voices
+    rows = texture_rows(tex)
+    assert rows.shape == (1, len(load_free_model(default_free_model_path(4)).feature_names))
+    book = texture_negatives_rulebook()
+    made = textures_in_rhythm(tex, book, 2, seed=1, time_limit=5.0)
+    assert len(made) == 2
+    for g in made:
+        assert check_texture(g, book).ok and g.cf == tex.cf and g.n_voices == 4
+    # the baseline's surface row keeps its width: top, inner voices' mean, bottom
+    assert surface_row(tex).shape == (len(SURFACE_NAMES),)
+
+
 @pytest.fixture(scope="module")
 def texture():
     (tex,) = real_textures(_piece(_top_middle_bottom()), random.Random(0))
@@ -93,13 +115,14 @@ def test_generated_textures_keep_the_rhythm_and_the_ranges_and_are_strict_counte
         assert np.allclose(surface_row(tex)[same], surface_row(texture)[same])
 
 
-def test_the_three_voice_model_prefers_held_out_palestrina_to_the_generator_over_his_cantus_firmus():
-    """Two movements of Missa Papae Marcelli and Missa Benedicta es, masses the shipped model never saw."""
+@pytest.mark.parametrize("voices, at_least", [(3, 15), (4, 10)])
+def test_the_texture_models_prefer_held_out_palestrina_to_the_generator_over_his_cantus_firmus(voices, at_least):
+    """Two movements of Missa Papae Marcelli and Missa Benedicta es, masses the shipped models never saw."""
     from music21 import converter
 
     from counterpoint.critic.free_train import corpus_files
 
-    path = default_free_model_path(3)
+    path = default_free_model_path(voices)
     model = load_free_model(path)
     held_out = set(json.loads(path.read_text())["model"]["metadata"]["test_groups"])
     assert {"Missa Papae Marcelli", "Missa Benedicta es"} <= held_out
@@ -107,8 +130,10 @@ def test_the_three_voice_model_prefers_held_out_palestrina_to_the_generator_over
     book = texture_negatives_rulebook()
     real, made = [], []
     for f in files:
-        for k, tex in enumerate(real_textures(piece_from_score(converter.parse(f)), random.Random(0))):
+        piece = piece_from_score(converter.parse(f))
+        for k, tex in enumerate(real_textures(piece, random.Random(0), voices=voices)):
+            assert tex.n_voices == voices
             real.append(model.score(texture_rows(tex))[0])
             made += [model.score(texture_rows(g))[0] for g in textures_in_rhythm(tex, book, 2, seed=k, time_limit=5.0)]
-    assert len(real) >= 15 and len(made) >= 2 * len(real) - 2
+    assert len(real) >= at_least and len(made) >= 2 * len(real) - 2
     assert auc(np.array(real), np.array(made)) >= 0.9
