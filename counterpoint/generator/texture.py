@@ -547,6 +547,7 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     """
     from counterpoint.generator import _check_cantus, cantus_exercise
 
+    t0 = time.monotonic()  # the limit counts from the call: reading the rulebook is in it
     if cf_voice is None and isinstance(species, (tuple, list)):
         cf_voice = len(species) + 1
     species = _validate(species, cf_voice, n, seed, time_limit, mode, effort)
@@ -557,7 +558,6 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
                              "only the mode's notes.")
     book = load_rulebook(rules)
     _check_cantus(base, book)
-    t0 = time.monotonic()
     deadline = t0 + 0.9 * time_limit  # a tenth left for the ranking and the final choice
     rng = random.Random(seed)
     gen = _Generator(base, species, cf_voice - 1, book, rng)

@@ -108,3 +108,18 @@ def test_fux_weights_a_repeated_note_in_a_fourth_species_voice_of_a_texture():
 def test_bad_texture_species_weights_are_refused(tmp_path, text, words):
     with pytest.raises(RulebookError, match=words):
         _book(tmp_path, 'select = ["ALL"]\n' + text)
+
+
+def test_the_fux_rulebook_charges_a_returning_peak_more_in_third_species():
+    # In quarter notes a peak is easily struck again: fux weighs M303 at 2 there, half a point elsewhere.
+    cf = "D4 F4 E4 D4 G4 F4 A4 G4 E4 D4"
+    bars = "A4 B4 C5 D5 | C5 B4 A4 G4 | A4 B4 C5 D5 | C5 B4 A4 B4 | C5 A4 G4 A4 | B4 G4 F4 G4 | A4 F4 G4 A4 | " \
+           "B4 C5 B4 A4 | B4 A4 B4 C#5"
+    third = from_text(cf, " ".join(f"{p}:4" for p in bars.replace("|", "").split()) + " D5:1", species=3)
+    first = from_text(cf, "A4 A4 C5 D5 B4 D5 C5 B4 C#5 D5", species=1)
+    book = load_rulebook("fux")
+    for ex, weight in ((third, 2.0), (first, 0.5)):
+        report = check(ex, book)
+        hits = [v for v in report.violations if v.code == "M303"]
+        assert hits and {v.weight for v in hits} == {weight}
+        assert report.at("M303") == ([3, 10] if ex is third else [6, 10])  # the bars where the peak returns
