@@ -16,7 +16,7 @@ the windows' mean features.
 A four-voice window scores the mean of the four-voice model and of the three-voice model over its four
 triples. Measured on held-out masses and on Fux's figures (docs/benchmarks.md, "A four-voice model"), the
 four-voice model alone hears wrong notes best and the triples tell real from generated textures best; the
-mean is within a hair of the better of the two on each.
+mean matches the first on wrong notes and comes second to the triples on textures, never last.
 
 The species critic (:func:`counterpoint.critic.score`) stays what ranks species exercises; this one
 reads real music, and generated textures (:class:`~counterpoint.model.texture.Texture`) and two-voice
