@@ -123,3 +123,5 @@ def test_the_fux_rulebook_charges_a_returning_peak_more_in_third_species():
         hits = [v for v in report.violations if v.code == "M303"]
         assert hits and {v.weight for v in hits} == {weight}
         assert report.at("M303") == ([3, 10] if ex is third else [6, 10])  # the bars where the peak returns
+    # in three voices or more it stays at half a point, as Fux's texture voices return to their peak more often
+    assert next(s.weight for s in book.active(3, texture=True) if s.rule.code == "M303") == 0.5
