@@ -44,7 +44,8 @@ def main() -> None:
 
     def three_ways(piece, lines, a, b, shared):
         four = float(m4.score(window_features(piece, lines, a, b, shared))[0])
-        rows = np.array([window_features(piece, [lines[i] for i in c], a, b, shared) for c in combinations(range(4), 3)])
+        rows = np.array([window_features(piece, [lines[i] for i in c], a, b, shared)
+                         for c in combinations(range(4), 3)])
         tri = float(m3.score(rows).mean())
         return four, tri, (four + tri) / 2
 

@@ -79,9 +79,10 @@ def main() -> None:
         seed = int(meta.get("seed", 0))
         tm = texture_metrics(models[k], generated_examples(train, seed, hop=TEXTURE_HOP, voices=k),
                              generated_examples(held, seed + 1, voices=k))
-        print(f"| {k} | {tm['texture_test_windows']} | {tm['texture_test_generated']} | {tm['auc_real_vs_generated']:.4f} | "
-              f"{tm['baseline_auc_real_vs_generated']:.4f} | {tm['real_above_its_generated']:.1%} | "
-              f"{tm['mean_score_real_textures']:.3f} / {tm['mean_score_generated']:.3f} | {time.perf_counter() - t:.0f} |")
+        print(f"| {k} | {tm['texture_test_windows']} | {tm['texture_test_generated']} | "
+              f"{tm['auc_real_vs_generated']:.4f} | {tm['baseline_auc_real_vs_generated']:.4f} | "
+              f"{tm['real_above_its_generated']:.1%} | {tm['mean_score_real_textures']:.3f} / "
+              f"{tm['mean_score_generated']:.3f} | {time.perf_counter() - t:.0f} |")
 
     print("\n### Every corpus, no retraining: mean score of real windows, and real preferred to its perturbed copy\n")
     print("| corpus | voices | pieces | windows | mean score (real) | critic prefers real | baseline prefers real | critic AUC |")

@@ -9,8 +9,7 @@ The recipe
    rule as the species critic's ``split_by_mass``.
 2. **Windows** (:func:`counterpoint.critic.free.windows`): 32 quarter lengths, hop 16, every voice pair
    (two-voice model), voice triple (three-voice model) or four voices (four-voice model) that sound for most
-   of the window. Windows are
-   sampled evenly over the pieces up to a budget.
+   of the window. Windows are sampled evenly over the pieces up to a budget.
 3. **Labels.** Positive: the real window. Negatives, rhythm kept: the issue's perturbation (a third of
    one voice's notes moved by a step or a third, :func:`counterpoint.critic.free.perturb`), and a light
    one (one to three notes of one voice moved), so the critic also feels single wrong notes. The
