@@ -5,8 +5,8 @@ contours. This phase improves them against the whole objective, the rule penalty
 critic term: it picks one of the current leaders, frees the notes of a window of one to a few bars,
 and lets python-constraint re-solve just that window with every other note fixed, so each neighbour
 keeps every hard rule by construction. Neighbours are screened by their exact penalty (memoised per
-rule window, :mod:`counterpoint.generator.soft`); the most promising go to the ranker in one batch,
-and every line so scored joins the pool.
+rule window, :mod:`counterpoint.generator.soft`); the most promising (in third species, where the critic
+weighs most, all of them) go to the ranker in one batch, and every line so scored joins the pool.
 
 The leaders are the diverse top n of the pool, so each of the n answers is improved, not n copies of
 one. The work is counted in steps and constraint calls, never in seconds: a seed gives the same lines
@@ -26,7 +26,10 @@ from counterpoint.generator.solution import Solution
 
 NEIGHBOURS = 8  # legal re-solutions of a window enumerated per step
 DESCENTS = 4  # independent descents per step, each taking NEIGHBOURS / DESCENTS lines
-SCREENED = 4  # of those, the cheapest by penalty (plus one at random) go to the ranker
+# Of those, the cheapest by penalty (plus one at random) go to the ranker; in third species all of them, where the
+# critic weighs most (50 against the penalty's points) and a screen by penalty alone threw away the neighbours it
+# prefers (bench/fux_objective.py and a seed sweep, docs/benchmarks.md, "Every neighbour ranked in third species").
+SCREENED = {1: 4, 2: 4, 3: NEIGHBOURS, 4: 4, 5: 4}
 WINDOW_CALLS = 3_000  # constraint calls one window's re-solve may spend
 # Steps that find lines but no better leader before the search has converged, by species (a step whose
 # window has no other legal filling counts 1/BARREN of one): note against note (and the
@@ -157,9 +160,10 @@ class Optimiser:
         if not found:
             return []
         found.sort(key=lambda x: x[0])
-        picked = found[:SCREENED]
-        if len(found) > SCREENED:
-            picked.append(found[rng.randrange(SCREENED, len(found))])
+        screened = SCREENED[search.species]
+        picked = found[:screened]
+        if len(found) > screened:
+            picked.append(found[rng.randrange(screened, len(found))])
         return [search.solution(rhythm, new, hits) for _, new, hits in picked]
 
     def _rhythm_move(self, parent: Solution):
