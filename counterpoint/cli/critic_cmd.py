@@ -264,10 +264,12 @@ def _train_free(args) -> int:
 
 
 def _free_table(m: dict) -> str:
+    from counterpoint.critic.free_features import VOICE_COUNTS
+
     lines = [f"trained on {m.get('train_groups')} masses, held out {m.get('test_groups')} other masses "
              f"({m.get('pieces')} pieces); {m.get('train_seconds')} s", "",
              f"  {'':<52} {'critic':>8} {'baseline':>9}"]
-    for k in range(2, 5):
+    for k in VOICE_COUNTS:
         r = m.get(f"{k}v")
         if r:
             lines.append(f"  {f'held-out AUC real vs perturbed, {k} voices':<52} {r['auc_real_vs_perturbed']:>8} "
