@@ -14,10 +14,11 @@ Each pair's context knows the other voices written so far, so a fourth between u
 supporting voice is a consonance, as the checker says. Nothing is trusted: every texture is checked in full
 (:func:`~counterpoint.catalogue.texture_engine.check_texture`) and only those with no error come back, ranked
 by their penalty. A texture that fails is dropped and the voices are written again along other contours.
-Every other pass from the second first writes a close for the last voice against the cantus firmus alone
-(:meth:`_Generator.cadence_hint`), and the voices written before it try first the closing notes that sound well
-with that close; the last voice keeps its rhythm. A pass whose earlier voices close where the last voice cannot
-follow is the usual dead end, and this makes it rarer.
+Every pass from the second first sketches the last voice against the cantus firmus alone
+(:meth:`_Generator.cadence_hint`); the voices written before it try first, note by note, the pitches consonant
+with the sketch, and the last voice, in the sketch's rhythm, tries the sketch's own pitches first. A pass whose
+earlier voices leave the last voice no way through (a syncopated line's suspensions and its cadence above all)
+is the usual dead end, and this makes it rarer.
 The textures found are then improved, a window of one voice at a time
 (:mod:`counterpoint.generator.texture_optimise`).
 
@@ -66,7 +67,7 @@ SHARE = 20_000  # constraint calls one voice's restart may spend before it gives
 # (with a stand-in for an unwritten bass: _Generator.subtexture), to every voice.
 LAST_ONLY = frozenset({"T105"})
 RELAXED_EVERY = 4  # one search pass in this many is relaxed (see generate_texture)
-HINTED_EVERY = 2  # from the second pass on, one in this many first writes a close for the last voice (cadence_hint)
+HINTED_EVERY = 1  # from the second pass on, one in this many first sketches the last voice (cadence_hint)
 EFFORT = 300  # improvement steps at most, by default (texture_optimise.STALE_STEPS without progress stop it sooner)
 SUPPORT = Pitch.parse("C1")  # the pitch of the stand-in for an unwritten lower voice (below every voice's range)
 
@@ -330,7 +331,7 @@ class _Generator:
         # voices whose rhythm (notes, pitches ignored) and diatonic range are given: textures_in_rhythm
         self.templates: dict[int, tuple[Note, ...]] = {}
         self.template_ranges: dict[int, tuple[int, int]] = {}
-        self.hint: tuple | None = None  # (rhythm, closing notes) of the last voice, see cadence_hint
+        self.hint: tuple | None = None  # (rhythm, notes) of a sketch of the last voice, see cadence_hint
         # a stand-in for a lower voice not yet written: one note, below every voice, for the whole exercise
         self.support = (Note(SUPPORT, 0, base.n_bars * base.bar_ticks),)
         bar, last = base.bar_ticks, (base.n_bars - 1) * base.bar_ticks
@@ -407,10 +408,10 @@ class _Generator:
         return voice, models, problem
 
     def cadence_hint(self, deadline: float) -> tuple | None:
-        """A close for the last voice to be written: (its rhythm, the notes it sounds in the last two bars) of one
-        line written against the cantus firmus alone, or None. Written first, so that the voices before it can
-        prefer closing notes that sound well with it (:meth:`hinted`): a close that leaves the last voice no way to
-        its cadence (a syncopated bass's suspension and leading tone, say) is the usual dead end of a pass."""
+        """A sketch of the last voice to be written: (its rhythm, its notes) of one line written against the cantus
+        firmus alone, or None. Written first, so that the voices before it can prefer notes that sound well with
+        it (:meth:`hinted`), and the last voice then tries the sketch's pitches first: a close (or a chain of
+        syncopations) that leaves the last voice no way through is the usual dead end of a pass."""
         v = self.order[-1]
         if v in self.templates:
             return None
@@ -424,15 +425,23 @@ class _Generator:
         lines = _lines(models, problem, 1)
         if not lines:
             return None
-        close = (self.base.n_bars - 2) * self.bar_ticks
-        return rhythm, tuple(x for x in lines[0] if x.pitch is not None and x.end > close)
+        return rhythm, tuple(x for x in lines[0] if x.pitch is not None)
 
     def hinted(self, voice: _Voice, attacks) -> list[list[Pitch]]:
-        """Voice's domains (a random contour's), its closing attacks preferring the pitches that make a consonance
-        (a fourth counts as a dissonance) with every hinted note they sound against and double no hinted
-        chromatic note."""
+        """Voice's domains (a random contour's), each attack preferring the pitches that make a consonance (a fourth
+        counts as a dissonance) with every sketched note that sounds while it does, a syncopation held into it too,
+        and double no sketched chromatic note: the sketch's suspensions are then dissonant against the cantus
+        firmus alone, whose rules they were written by. For the sketched voice itself, the sketch's own pitch
+        comes first."""
         out = self._domains(voice, len(attacks))
         _, notes = self.hint
+        if voice.index == self.order[-1]:
+            sketch = {x.start: x.pitch for x in notes}
+            for k, a in enumerate(attacks):
+                own = sketch.get(a.start)
+                if own is not None and own in out[k]:
+                    out[k] = [p for p in out[k] if p != own] + [own]
+            return out
         chromatic = {x.pitch.pitch_class for x in notes if not self.mode.contains(x.pitch)}
         for k, a in enumerate(attacks):
             start, end = a.start, a.end
@@ -440,23 +449,25 @@ class _Generator:
             if not against:
                 continue
 
-            def fits(p, against=against) -> bool:
+            def fit(p, against=against) -> bool:
                 return p.pitch_class not in chromatic and all(Interval.between(p, q).is_consonant for q in against)
 
-            # most preferred last: the fitting pitches after the others, each in the contour's order
-            out[k] = [p for p in out[k] if not fits(p)] + [p for p in out[k] if fits(p)]
+            # most preferred last: the fitting pitches after the others, each in the contour's order (a stable sort)
+            out[k] = sorted(out[k], key=fit)
         return out
 
     def write_voice(self, v: int, fixed: dict[int, tuple[Note, ...]], last: bool, deadline: float,
                     per_voice: int):
-        """Up to ``per_voice`` lines for voice v against the fixed voices, as note tuples (with a cadence hint,
-        the last voice in the hint's rhythm, and the voices before it preferring closing notes that fit it)."""
+        """Up to ``per_voice`` lines for voice v against the fixed voices, as note tuples (with a sketch of the last
+        voice, that voice in the sketch's rhythm trying its pitches first, the voices before it preferring notes
+        that fit it)."""
         species = self.species[v]
         domains = None
         if v in self.templates:
             rhythm = None
         elif self.hint is not None and v == self.order[-1]:
             rhythm = self.hint[0]
+            domains = self.hinted
         else:
             rhythm = sample_rhythm(species, self.base.n_bars, self.rng, table=self.rhythms(species))
             if self.hint is not None:

@@ -191,7 +191,8 @@ def _generator(species, cf_voice, seed=1):
 
 def test_a_syncopated_bass_under_a_dorian_cantus_firmus_closes_with_the_suspension_and_the_leading_tone():
     """Fig. 197's setting: the cantus firmus in the alto falls E4 D4, so the fourth-species bass written last must
-    carry the cadence's semitone itself: its hinted close is D3 tied over, C#3, D3 (as Fux writes it)."""
+    carry the cadence's semitone itself. Its sketch is a whole line, against the cantus firmus alone, that closes
+    D3 tied over, C#3, D3 (as Fux writes it)."""
     import time
 
     gen = _generator((1, 1, 4), 2)
@@ -199,16 +200,17 @@ def test_a_syncopated_bass_under_a_dorian_cantus_firmus_closes_with_the_suspensi
     closes = set()
     for _ in range(8):
         rhythm, notes = gen.cadence_hint(time.monotonic() + 5)
-        closes.add(tuple(n.pitch.name for n in notes))
+        assert notes[0].start == 8 and notes[0].tie  # the whole line: a half rest, then the first syncopation
+        assert all(a.end <= b.start for a, b in zip(notes, notes[1:]))
+        closes.add(tuple(n.pitch.name for n in notes if n.end > 9 * 16))  # the last two bars
         assert notes[-1].pitch.name[0] == "D" and notes[-1].end == 11 * 16  # on the final, to the end
     assert ("D3", "C#3", "D3") in closes
     assert all(any(p.startswith("C#") for p in c) for c in closes)  # every close holds the leading tone
 
 
-def test_the_voices_before_it_prefer_closing_notes_that_sound_well_with_the_hinted_close():
-    """Over a hinted bass close D3 (tied) C#3 D3, a whole note in the penultimate bar is tried on A first: the one
-    pitch class consonant with both D and C#; C# itself (a doubled leading tone) and G or B (dissonant with one
-    of them) come later."""
+def _hinted_setting():
+    """A generator for fig. 197's voices with a bass sketch closing D3 (tied) C#3 D3, and the soprano's domains
+    with and without it (the same random draws)."""
     from counterpoint.generator.rhythm import PATTERNS, sample_rhythm
     from counterpoint.generator.texture import _Voice
     from counterpoint.model.exercise import Note
@@ -216,8 +218,8 @@ def test_the_voices_before_it_prefer_closing_notes_that_sound_well_with_the_hint
 
     gen, plain = _generator((1, 1, 4), 2), _generator((1, 1, 4), 2)
     close = tuple(Note(Pitch.parse(p), s, d, t) for p, s, d, t in
-                  (("D3", 9 * 16 + 8, 8, True), ("D3", 10 * 16, 8, False), ("C#3", 10 * 16 + 8, 8, False),
-                   ("D3", 11 * 16, 16, False)))
+                  (("D3", 8 * 16 + 8, 8, True), ("D3", 9 * 16, 8, False), ("C#3", 9 * 16 + 8, 8, False),
+                   ("D3", 10 * 16, 16, False)))
     gen.hint = (None, close)
     rhythm = sample_rhythm(1, 11, gen.rng, table=PATTERNS[1])
     sample_rhythm(1, 11, plain.rng, table=PATTERNS[1])  # the two generators' random states stay alike
@@ -225,12 +227,37 @@ def test_the_voices_before_it_prefer_closing_notes_that_sound_well_with_the_hint
     _, models, _ = gen.voice_problem(0, {gen.cf_voice: gen.base.cf}, False, float("inf"), rhythm)
     plain.voice_problem(0, {plain.cf_voice: plain.base.cf}, False, float("inf"), rhythm)  # the same draws
     attacks = models[0][1].ctx.cp
-    domains, unhinted = gen.hinted(voice, attacks), plain._domains(_Voice(plain, 0, rhythm), len(attacks))
-    penultimate = domains[10]
-    fitting = [p for p in penultimate if p.name[0] == "A"]
-    assert fitting and penultimate[-len(fitting):] == fitting  # the A's last: tried first
-    assert sorted(penultimate) == sorted(unhinted[10]) and penultimate != unhinted[10]  # reordered, nothing lost
-    assert domains[:9] == unhinted[:9]  # notes before the close keep the contour's order
+    return gen, voice, attacks, gen.hinted(voice, attacks), plain._domains(_Voice(plain, 0, rhythm), len(attacks))
+
+
+def test_the_voices_before_it_prefer_notes_that_sound_well_with_the_sketch():
+    """Over a sketched bass D3 (tied over the bar line) C#3, the penultimate whole note is tried on A first: the
+    one pitch class consonant with both the D held into it and the C# struck under it. C# itself (a doubled
+    leading tone), E (a second against the held D) and G or B (dissonant with the C#) come later."""
+    _, _, _, domains, unhinted = _hinted_setting()
+    bar = domains[9]  # the penultimate whole note, over D3 (held) and C#3 (struck)
+    fitting = [p for p in bar if p.name[0] == "A"]
+    assert fitting and bar[-len(fitting):] == fitting  # the A's last: tried first
+    assert sorted(bar) == sorted(unhinted[9]) and bar != unhinted[9]  # reordered, nothing lost
+    assert domains[:8] == unhinted[:8]  # no sketched note sounds against the notes before: the contour's order
+    assert domains[8] != unhinted[8]  # the bar the syncopation is struck in prefers a consonance with it
+
+
+def test_the_sketched_voice_tries_the_sketch_first():
+    """The last voice, written in its sketch's rhythm, tries the sketch's pitch first at every attack."""
+    import time
+
+    gen = _generator((1, 1, 4), 2)
+    bass = gen.order[-1]
+    gen.hint = gen.cadence_hint(time.monotonic() + 5)
+    rhythm, sketch = gen.hint
+    voice, models, _ = gen.voice_problem(bass, {gen.cf_voice: gen.base.cf}, True, float("inf"), rhythm)
+    attacks = models[0][1].ctx.cp
+    domains = gen.hinted(voice, attacks)
+    struck = {x.start: x.pitch for x in sketch}
+    continued = {b.start for a, b in zip(sketch, sketch[1:]) if a.tie}
+    assert [a.start for a in attacks] == [x.start for x in sketch if x.start not in continued]
+    assert [d[-1] for d in domains] == [struck[a.start] for a in attacks]
 
 
 def test_five_voices_are_ranked_by_their_penalty_and_say_why():
