@@ -125,3 +125,19 @@ def test_the_fux_rulebook_charges_a_returning_peak_more_in_third_species():
         assert report.at("M303") == ([3, 10] if ex is third else [6, 10])  # the bars where the peak returns
     # in three voices or more it stays at half a point, as Fux's texture voices return to their peak more often
     assert next(s.weight for s in book.active(3, texture=True) if s.rule.code == "M303") == 0.5
+
+
+def test_the_fux_rulebook_leaves_a_returning_peak_free_in_a_second_species_voice_of_a_texture():
+    """Fig. 123's second-species bass returns to its peak (bars 9 and 11) and costs nothing; fig. 127's
+    first-species bass does the same (bars 3 and 9) at half a point."""
+    from counterpoint.catalogue.texture_engine import check_texture
+    from tests.support import load_fux_voices
+
+    book = load_rulebook("fux")
+
+    def peaks(figure):
+        report = check_texture(load_fux_voices(figure), book)
+        return [(v.voice, v.bar, v.weight) for v in report.warnings if v.code == "M303"]
+
+    assert peaks("123") == [("bass", 9, 0.0), ("bass", 11, 0.0)]
+    assert peaks("127") == [("bass", 3, 0.5), ("bass", 9, 0.5)]
