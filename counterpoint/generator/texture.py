@@ -15,7 +15,7 @@ supporting voice is a consonance, as the checker says. Nothing is trusted: every
 (:func:`~counterpoint.catalogue.texture_engine.check_texture`) and only those with no error come back, ranked
 by their penalty. A texture that fails is dropped and the voices are written again along other contours.
 Every pass from the second first sketches the last voice against the cantus firmus alone
-(:meth:`_Generator.cadence_hint`); the voices written before it try first, note by note, the pitches consonant
+(:meth:`_Generator.sketch_last_voice`); the voices written before it try first, note by note, the pitches consonant
 with the sketch, and the last voice, in the sketch's rhythm, tries the sketch's own pitches first. A pass whose
 earlier voices leave the last voice no way through (a syncopated line's suspensions and its cadence above all)
 is the usual dead end, and this makes it rarer.
@@ -67,7 +67,7 @@ SHARE = 20_000  # constraint calls one voice's restart may spend before it gives
 # (with a stand-in for an unwritten bass: _Generator.subtexture), to every voice.
 LAST_ONLY = frozenset({"T105"})
 RELAXED_EVERY = 4  # one search pass in this many is relaxed (see generate_texture)
-HINTED_EVERY = 1  # from the second pass on, one in this many first sketches the last voice (cadence_hint)
+SKETCH_EVERY = 1  # from the second pass on, one in this many first sketches the last voice (sketch_last_voice)
 EFFORT = 300  # improvement steps at most, by default (texture_optimise.STALE_STEPS without progress stop it sooner)
 SUPPORT = Pitch.parse("C1")  # the pitch of the stand-in for an unwritten lower voice (below every voice's range)
 
@@ -331,7 +331,7 @@ class _Generator:
         # voices whose rhythm (notes, pitches ignored) and diatonic range are given: textures_in_rhythm
         self.templates: dict[int, tuple[Note, ...]] = {}
         self.template_ranges: dict[int, tuple[int, int]] = {}
-        self.hint: tuple | None = None  # (rhythm, notes) of a sketch of the last voice, see cadence_hint
+        self.hint: tuple | None = None  # (rhythm, notes) of a sketch of the last voice, see sketch_last_voice
         # a stand-in for a lower voice not yet written: one note, below every voice, for the whole exercise
         self.support = (Note(SUPPORT, 0, base.n_bars * base.bar_ticks),)
         bar, last = base.bar_ticks, (base.n_bars - 1) * base.bar_ticks
@@ -407,7 +407,7 @@ class _Generator:
                                       list(deps))
         return voice, models, problem
 
-    def cadence_hint(self, deadline: float) -> tuple | None:
+    def sketch_last_voice(self, deadline: float) -> tuple | None:
         """A sketch of the last voice to be written: (its rhythm, its notes) of one line written against the cantus
         firmus alone, or None. Written first, so that the voices before it can prefer notes that sound well with
         it (:meth:`hinted`), and the last voice then tries the sketch's pitches first: a close (or a chain of
@@ -582,7 +582,7 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
         # every RELAXED_EVERY-th is relaxed, whose search space holds all of Fux's own textures (wider ranges, his
         # licensed rhythms, a fourth between upper voices over a lower voice still to be written).
         gen.relaxed = attempts % RELAXED_EVERY == 0
-        gen.hint = gen.cadence_hint(deadline) if attempts > 1 and attempts % HINTED_EVERY == 0 else None
+        gen.hint = gen.sketch_last_voice(deadline) if attempts > 1 and attempts % SKETCH_EVERY == 0 else None
         for tex in gen.attempt(deadline):
             gen.tried += 1
             key = texture_key(tex)

@@ -178,7 +178,7 @@ def test_progress_is_told_the_textures_found_as_they_grow():
     assert counts and counts == sorted(counts) and counts[-1] == found.stats["textures"]
 
 
-# -- the last voice's close, written first (cadence_hint) --------------------------------------------------------
+# -- the last voice sketched first (sketch_last_voice) ----------------------------------------------------------------
 
 def _generator(species, cf_voice, seed=1):
     import random
@@ -199,7 +199,7 @@ def test_a_syncopated_bass_under_a_dorian_cantus_firmus_closes_with_the_suspensi
     assert gen.names[gen.order[-1]] == "bass"
     closes = set()
     for _ in range(8):
-        rhythm, notes = gen.cadence_hint(time.monotonic() + 5)
+        rhythm, notes = gen.sketch_last_voice(time.monotonic() + 5)
         assert notes[0].start == 8 and notes[0].tie  # the whole line: a half rest, then the first syncopation
         assert all(a.end <= b.start for a, b in zip(notes, notes[1:]))
         closes.add(tuple(n.pitch.name for n in notes if n.end > 9 * 16))  # the last two bars
@@ -249,7 +249,7 @@ def test_the_sketched_voice_tries_the_sketch_first():
 
     gen = _generator((1, 1, 4), 2)
     bass = gen.order[-1]
-    gen.hint = gen.cadence_hint(time.monotonic() + 5)
+    gen.hint = gen.sketch_last_voice(time.monotonic() + 5)
     rhythm, sketch = gen.hint
     voice, models, _ = gen.voice_problem(bass, {gen.cf_voice: gen.base.cf}, True, float("inf"), rhythm)
     attacks = models[0][1].ctx.cp
