@@ -10,6 +10,8 @@ standard deviations: the taste of the style being taught, next to Palestrina's.
 
 from __future__ import annotations
 
+import time
+
 from counterpoint.analysis import idiom_stats, load_profile, profile_distance
 from counterpoint.generator import GenerateResult, Ranker, penalty_rank
 from counterpoint.generator import generate as _generate
@@ -118,18 +120,20 @@ def generate(cf, species: int | tuple[int, ...] = 1, position: str = "above", ru
     >>> len(three), all(s.report.ok for s in three)
     (2, True)
     """
+    start = options.pop("start", None)  # loading the critic counts against the time limit too
+    start = time.monotonic() if start is None else start
     if isinstance(species, (tuple, list)):
-        return _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, options, critic)
+        return _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, options, critic, start)
     why = ""
     if rank is None:
         rank, why = default_rank(critic)
-    result = _generate(cf, species, position, rules, n, seed, time_limit, rank=rank, **options)
+    result = _generate(cf, species, position, rules, n, seed, time_limit, rank=rank, start=start, **options)
     if why:
         result.stats.notes.insert(0, why)
     return result
 
 
-def _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, options, critic=True):
+def _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, options, critic=True, start=None):
     from counterpoint.errors import InputError
     from counterpoint.generator.texture import generate_texture
 
@@ -150,7 +154,8 @@ def _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, o
         else:
             rank, why = texture_rank(critic)
     result = generate_texture(cf, species=tuple(species), rules=rules, n=n, seed=seed,
-                              time_limit=10.0 if time_limit is None else time_limit, rank=rank, **options)
+                              time_limit=10.0 if time_limit is None else time_limit, rank=rank, start=start,
+                              **options)
     if why:
         result.stats["notes"] = [why]
     return result

@@ -62,7 +62,8 @@ DEFAULT_TIME_LIMIT = {1: 5.0, 2: 5.0, 3: 15.0, 4: 5.0, 5: 5.0}
 def generate(cf, species: int = 1, position: str = "above", rules: str | Path | Rulebook = "fux", n: int = 10,
              seed: int | None = None, time_limit: float | None = None, *, mode: str | Mode | None = None,
              voice_range: str | None = None, rank: Ranker | None = None, min_diff: int | None = None,
-             pool_size: int | None = None, progress=None, effort: int | None = None) -> GenerateResult:
+             pool_size: int | None = None, progress=None, effort: int | None = None,
+             start: float | None = None) -> GenerateResult:
     """Generate up to ``n`` counterpoints, best first, each passing every hard rule of the rulebook.
 
     The search first constructs a pool of legal lines, then improves them against the whole objective
@@ -78,8 +79,11 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
 
     Ranking: ``rank``, a function from a list of solutions to their costs (lower first); by default the
     rule penalty alone. :func:`counterpoint.generate` (``counterpoint.ranking``) adds the critic.
+
+    The time limit counts from the call (reading the rulebook and building the model are in it), or from
+    ``start`` (a :func:`time.monotonic` reading) when a caller did work of its own for the same request first.
     """
-    start = time.monotonic()  # the limit counts from the call: reading the rulebook and building the model are in it
+    start = time.monotonic() if start is None else start
     _validate(species, position, n, seed, 5.0 if time_limit is None else time_limit, mode, effort, min_diff, pool_size)
     time_limit = DEFAULT_TIME_LIMIT[species] if time_limit is None else time_limit
     effort = DEFAULT_EFFORT[species] if effort is None else effort

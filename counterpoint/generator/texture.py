@@ -540,7 +540,7 @@ def _counted(fn, voice: _Voice):
 
 def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux", n: int = 10, seed: int | None = None,
                      time_limit: float = 10.0, mode: str | Mode | None = None, rank=None,
-                     effort: int | None = None, progress=None) -> TextureResult:
+                     effort: int | None = None, progress=None, start: float | None = None) -> TextureResult:
     """Up to ``n`` textures, best first, of ``len(species) + 1`` voices with ``cf`` in voice ``cf_voice``
     (counted from 1, the highest; by default the lowest voice) and each free voice, top first, in its ``species``; every one passes
     :func:`~counterpoint.catalogue.texture_engine.check_texture` with no error, ranked by its penalty, or by
@@ -558,7 +558,8 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     """
     from counterpoint.generator import _check_cantus, cantus_exercise
 
-    t0 = time.monotonic()  # the limit counts from the call: reading the rulebook is in it
+    # the limit counts from the call (reading the rulebook is in it), or from a caller's own start (its critic)
+    t0 = time.monotonic() if start is None else start
     if cf_voice is None and isinstance(species, (tuple, list)):
         cf_voice = len(species) + 1
     species = _validate(species, cf_voice, n, seed, time_limit, mode, effort)

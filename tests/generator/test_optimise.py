@@ -130,3 +130,37 @@ def test_a_short_cantus_firmus_does_not_spin_to_the_step_limit():
 
     found = generate("D4 E4 F4 E4 D4", species=2, n=10, seed=1, time_limit=60)
     assert not found.stats.timed_out and 0 < found.stats.steps < MAX_STEPS // 3
+
+
+def test_the_time_limit_counts_the_critic_loading_too(monkeypatch):
+    """counterpoint.generate loads the critic before the search starts; the search's clock starts before that
+    loading, at the call, for two voices and for textures alike."""
+    import time
+
+    import counterpoint.generator.texture as texture_module
+    import counterpoint.ranking as ranking
+
+    seen = {}
+    real_rank, real_texture_rank = ranking.default_rank, ranking.texture_rank
+
+    def timed(real, key):
+        def wrapper(*args, **kwargs):
+            seen[key] = time.monotonic()
+            return real(*args, **kwargs)
+        return wrapper
+
+    def capture(real, key):
+        def wrapper(*args, **kwargs):
+            seen[key] = kwargs["start"]
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(ranking, "default_rank", timed(real_rank, "critic"))
+    monkeypatch.setattr(ranking, "texture_rank", timed(real_texture_rank, "free critic"))
+    monkeypatch.setattr(ranking, "_generate", capture(ranking._generate, "start"))
+    monkeypatch.setattr(texture_module, "generate_texture", capture(texture_module.generate_texture, "texture start"))
+    before = time.monotonic()
+    ranking.generate(FIG5_CF, species=1, n=1, seed=1, effort=0)
+    assert before <= seen["start"] <= seen["critic"]
+    ranking.generate(FIG5_CF, species=(1, 1), cf_voice=3, n=1, seed=1, effort=0)
+    assert seen["texture start"] <= seen["free critic"]
