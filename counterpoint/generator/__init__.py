@@ -83,7 +83,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     The time limit counts from the call (reading the rulebook and building the model are in it), or from
     ``start`` (a :func:`time.monotonic` reading) when a caller did work of its own for the same request first.
     """
-    start = time.monotonic() if start is None else start
+    start = clock_start(start)
     _validate(species, position, n, seed, 5.0 if time_limit is None else time_limit, mode, effort, min_diff, pool_size)
     time_limit = DEFAULT_TIME_LIMIT[species] if time_limit is None else time_limit
     effort = DEFAULT_EFFORT[species] if effort is None else effort
@@ -116,6 +116,16 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     result = GenerateResult(found)
     result.stats = search.stats
     return result
+
+
+def clock_start(start) -> float:
+    """When a request's time limit starts counting: now, or a caller's earlier :func:`time.monotonic` reading."""
+    if start is None:
+        return time.monotonic()
+    if isinstance(start, bool) or not isinstance(start, (int, float)) or not math.isfinite(start) \
+            or start > time.monotonic():
+        raise InputError(f"start must be an earlier time.monotonic() reading, not {start!r}.")
+    return float(start)
 
 
 def _validate(species, position, n, seed, time_limit, mode, effort, min_diff, pool_size) -> None:

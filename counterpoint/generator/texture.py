@@ -556,10 +556,10 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     could not be written, and :class:`InputError` for unusable arguments. The same seed gives the same
     textures unless the time limit cuts the search short.
     """
-    from counterpoint.generator import _check_cantus, cantus_exercise
+    from counterpoint.generator import _check_cantus, cantus_exercise, clock_start
 
     # the limit counts from the call (reading the rulebook is in it), or from a caller's own start (its critic)
-    t0 = time.monotonic() if start is None else start
+    t0 = clock_start(start)
     if cf_voice is None and isinstance(species, (tuple, list)):
         cf_voice = len(species) + 1
     species = _validate(species, cf_voice, n, seed, time_limit, mode, effort)

@@ -10,7 +10,7 @@ import pytest
 from counterpoint import check
 from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import load_rulebook
-from counterpoint.errors import NoSolutionError
+from counterpoint.errors import InputError, NoSolutionError
 from counterpoint.generator import cantus_exercise
 from counterpoint.ranking import generate
 from counterpoint.generator.domain import default_range
@@ -164,3 +164,11 @@ def test_the_time_limit_counts_the_critic_loading_too(monkeypatch):
     assert before <= seen["start"] <= seen["critic"]
     ranking.generate(FIG5_CF, species=(1, 1), cf_voice=3, n=1, seed=1, effort=0)
     assert seen["texture start"] <= seen["free critic"]
+
+
+@pytest.mark.parametrize("start", ["now", True, float("nan"), 1e300])
+def test_a_start_that_is_not_an_earlier_clock_reading_is_refused(start):
+    with pytest.raises(InputError, match="start must be an earlier time.monotonic"):
+        generate(FIG5_CF, species=1, n=1, seed=1, start=start)
+    with pytest.raises(InputError, match="start must be an earlier time.monotonic"):
+        generate(FIG5_CF, species=(1, 1), cf_voice=3, n=1, seed=1, start=start)
