@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from counterpoint.catalogue.base import WARNING, Example, Hit, rule
 from counterpoint.catalogue.dissonance import against, move, side
 from counterpoint.catalogue.helpers import step
+from counterpoint.model.interval import Interval
 
 SYNCOPATED = frozenset({4, 5})
 # Fux's D-dorian cantus firmus with his fourth-species solutions above and below it (figs. 73 and 74).
@@ -161,10 +162,11 @@ def suspension_resolves_to_dissonance(ctx, i, opts):
                end=r.end - 1)
 
 
-def figure(v, rv) -> str:
-    """The suspension figure from the suspended voice's side: '7-6', '4-3', '9-8', '2-1' when the counterpoint
-    sounds above; '2-3', '4-5', '7-8' when it sounds below."""
-    d, r = v.interval, rv.interval
+def figure(v, r: Interval) -> str:
+    """The suspension figure from the suspended voice's side, of the dissonant vertical v and the interval r
+    of the resolution: '7-6', '4-3', '9-8', '2-1' when the counterpoint sounds above; '2-3', '4-5', '7-8'
+    when it sounds below."""
+    d = v.interval
     ds = d.simple_number
     rs = 1 if r.number == 1 else r.simple_number
     if side(v) == "over" and ds == 2:
@@ -179,6 +181,10 @@ class FigureOptions:
     upper: tuple[str, ...] = ("7-6", "4-3", "9-8", "2-1")  # counterpoint sounding above
     lower: tuple[str, ...] = ("2-3", "4-5")  # counterpoint sounding below (the dissonance in the bass)
     ornamented_in_fifth_species: bool = True
+    # In a texture the voice the suspension is dissonant against may strike a new note as it resolves (a whole
+    # note split into halves): accept the figure when, against the note that voice held, it is an accepted one
+    # (and the resolution is consonant with the new note, which D204 asks).
+    reference_moves: bool = False
 
 
 def _resolved_suspension(ctx, i, opts):
@@ -199,7 +205,13 @@ def _figure_of(ctx, i, opts):
     if found is None or not found[3].consonant:
         return None
     a, v, r, rv = found
-    return a, v, r, figure(v, rv)
+    return a, v, r, figure(v, rv.interval)
+
+
+def _held_figure(v, r) -> str:
+    """The figure of the suspension at v resolving to note r, against the note the other voice held at v."""
+    low, high = sorted((r.pitch, v.cf), key=lambda p: (p.midi, p.diatonic))
+    return figure(v, Interval.between(low, high))
 
 
 @rule(
@@ -207,7 +219,9 @@ def _figure_of(ctx, i, opts):
     species=SYNCOPATED, scope="notes", reach=(0, 3), weight=10, options=FigureOptions,
     what="Flags a resolved suspension whose figure is not among the accepted ones: with the counterpoint "
          "above 7-6, 4-3, 9-8 (and 2-1); with the counterpoint below 2-3 and 4-5. The 7-8 in the lower voice "
-         "is the classic fault.",
+         "is the classic fault. In a texture the voice the suspension is dissonant against may strike a new "
+         "note as it resolves; with `reference_moves` the figure is then judged against the note that voice "
+         "held (the resolution must still be consonant with the new one: D204).",
     why="Only some suspensions sound as delayed consonances. In the lower voice the seventh resolving to an "
         "octave merely exposes the octave it displaces (Fux calls it unusable), while 2-3 and 4-5 are the "
         "lower voice's suspensions.",
@@ -216,15 +230,19 @@ def _figure_of(ctx, i, opts):
                   species=4, above=False, bars=(4,)),
     right=Example(cf=FUX_CF, cp=FIG74, species=4, above=False),
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 4 (the dissonances of the ligature above and below, "
-           "figs. 73-78); Jeppesen, Counterpoint (1931), Part II, fourth species.",
+           "figs. 73-78; in four voices fig. 197 bar 5, where the soprano moves as the bass resolves); Jeppesen, "
+           "Counterpoint (1931), Part II, fourth species.",
 )
 def suspension_figure_forbidden(ctx, i, opts):
-    found = _figure_of(ctx, i, opts)
-    if found is None:
+    found = _resolved_suspension(ctx, i, opts)
+    if found is None or not found[3].consonant:
         return None
-    a, v, r, fig = found
+    a, v, r, rv = found
+    fig = figure(v, rv.interval)
     allowed = opts.upper if side(v) == "over" else opts.lower
     if fig in allowed:
+        return None
+    if opts.reference_moves and rv.cf_attacked and rv.cf != v.cf and _held_figure(v, r) in allowed:
         return None
     where = "above" if side(v) == "over" else "below"
     return Hit(v.start, f"{a.pitch.pretty}→{r.pitch.pretty} against {v.cf.pretty}: a {fig} suspension with the "

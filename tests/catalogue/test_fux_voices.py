@@ -1,7 +1,8 @@
 """Fux's three- and four-voice solutions (figs. 101-204) against the fux rulebook.
 
-68 of the 76 pass with no error (figs. 118, 125 and 184 after correcting slips that an independent
-transcription shows, tests/data/fux_gradus/README.md). The other 8 each hold faults that no reading of the
+69 of the 76 pass with no error (figs. 118, 125 and 184 after correcting slips that an independent
+transcription shows, tests/data/fux_gradus/README.md; fig. 197 by the licence [texture.options.D205]). The other 7
+each hold faults that no reading of the
 rules explains; they are listed in that README ("Open questions") with their evidence, and pinned here
 exactly, code and bar, so that a change to any rule that touches them shows up. The rules are not
 weakened for them.
@@ -30,7 +31,6 @@ OPEN = {
     "165": {("H101", 11, "alto–tenor"), ("H101", 11, "tenor–bass"), ("T103", 11, "tenor")},
     "183": {("D102", 1, "soprano")},
     "186": {("D104", 1, "bass")},
-    "197": {("D205", 5, "bass")},
     "203": {("H101", 9, "alto–tenor"), ("V109", 9, "soprano–tenor")},
 }
 
@@ -98,3 +98,30 @@ def test_planted_parallel_between_any_two_voices_is_reported(plant):
     code = "V101" if iv_now.simple_number == 5 else "V102"
     found = {(x.code, x.bar, x.voice) for x in check_texture(tex, BOOK).violations}
     assert (code, bar, label) in found, f"fig. {figure}: {label} {iv_before.description} to {iv_now.description} at bar {bar}"
+
+
+# -- fig. 197: the licence of a suspension whose reference voice moves as it resolves -------------------------
+
+def _book_with(tmp_path, text: str):
+    path = tmp_path / "strict.toml"
+    path.write_text('extends = "fux"\n' + text)
+    return load_rulebook(path)
+
+
+def test_fig_197s_bass_suspension_passes_by_the_reference_moves_licence_and_not_without_it(tmp_path):
+    """Bar 5: the bass's F3, an augmented fourth under the soprano's B4, falls to E3 as the soprano rises to C5.
+    Against the B4 held it is the lower voice's 4-5; judged against the C5 it would be a 4-6."""
+    tex = load_fux_voices("197")
+    assert not [v for v in check_texture(tex, BOOK).violations if v.code == "D205"]
+    strict = _book_with(tmp_path, "[texture.options.D205]\nreference_moves = false\n")
+    hits = [v for v in check_texture(tex, strict).errors if v.code == "D205"]
+    assert [(v.bar, v.voice) for v in hits] == [(5, "bass")]
+    assert "4-6" in hits[0].message
+
+
+def test_the_licence_still_refuses_a_figure_that_is_wrong_against_the_held_note():
+    """With the soprano's first half of bar 5 lowered to E4, the bass's F3 is a major seventh under it and falls
+    to E3, an octave: a 7-8 in the lower voice against the held note, which the licence does not accept."""
+    tex = set_voice_pitch(load_fux_voices("197"), 1, 5, 1, "E4")
+    hits = [v for v in check_texture(tex, BOOK).errors if v.code == "D205"]
+    assert [(v.bar, v.voice) for v in hits] == [(5, "bass")]
