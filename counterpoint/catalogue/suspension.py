@@ -52,12 +52,22 @@ def resolution(ctx, i, ornamented: bool):
     return None
 
 
+@dataclass(frozen=True)
+class PreparationOptions:
+    # In a texture: a tied note may enter as a perfect fourth over the lowest voice when another voice sounds
+    # the sixth above that voice (a 6/4 on the weak half) and the lowest voice holds its pitch into the next
+    # downbeat, where the fourth becomes the suspension (Jeppesen's consonant fourth).
+    consonant_fourth: bool = False
+
+
 @rule(
     code="D201", name="suspension-unprepared", message="a tied note is dissonant where it is attacked",
-    species=SYNCOPATED, scope="notes", reach=(1, 0), weight=10,
+    species=SYNCOPATED, scope="notes", reach=(1, 0), weight=10, options=PreparationOptions,
     what="Flags a counterpoint note tied over the bar line that is already dissonant with the cantus firmus "
          "where it is struck, on the weak beat (unless it is the stepwise resolution of a suspension, which "
-         "D204 reports).",
+         "D204 reports). With `consonant_fourth`, in three voices or more, a perfect fourth over the lowest "
+         "voice is accepted as the preparation when another voice sounds the sixth over that voice and the "
+         "lowest voice keeps its pitch into the next downbeat: the fourth then becomes a 4-3 suspension.",
     why="A syncopation is prepared: it enters as a consonance and only becomes dissonant when the cantus "
         "firmus moves under it. A dissonance struck on the weak beat and then held has neither preparation "
         "nor passing motion to justify it.",
@@ -65,7 +75,9 @@ def resolution(ctx, i, ornamented: bool):
                   species=4, bars=(4,)),
     right=Example(cf=FUX_CF, cp=FIG73, species=4),
     source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 4 (fourth species: the tied note is consonant on "
-           "the upbeat); Jeppesen, Counterpoint (1931), Part II, fourth species (preparation).",
+           "the upbeat; in three voices fig. 141 bar 3 prepares a 4-3 by a fourth in a 6/4); Jeppesen, "
+           "Counterpoint (1931), Part II, fourth species (preparation), and The Style of Palestrina and the "
+           "Dissonance (1927), on the consonant fourth.",
 )
 def suspension_unprepared(ctx, i, opts):
     a = ctx.line[i]
@@ -74,9 +86,24 @@ def suspension_unprepared(ctx, i, opts):
     v = ctx.vertical_at(a.start)
     if v is None or v.consonant:
         return None
+    if opts.consonant_fourth and _consonant_fourth(ctx, v):
+        return None
     if i > 0 and suspension(ctx, i - 1) is not None and step(ctx.line[i - 1], a).steps == -1:
         return None  # a suspension resolving onto a dissonance: D204
     return Hit(a.start, f"{a.pitch.pretty} is tied over the bar line but enters as {against(v)}", end=a.end - 1)
+
+
+def _consonant_fourth(ctx, v) -> bool:
+    """A perfect fourth of the line over the reference voice, the lowest sounding, with another voice a sixth over
+    the reference and the reference's pitch held or struck again on the next downbeat."""
+    iv = v.interval
+    if (iv.simple_number, iv.quality) != (4, "P") or v.cp != v.upper or v.supported:
+        return False
+    low = v.lower
+    if not any(Interval.between(low, p[k]).simple_number == 6 and p[k].midi > low.midi for p, k in v.below):
+        return False
+    nxt = ctx.downbeat(v.bar + 1)
+    return nxt is not None and nxt.cf == v.cf
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Fux's three- and four-voice solutions (figs. 101-204) against the fux rulebook.
 
-69 of the 76 pass with no error (figs. 118, 125 and 184 after correcting slips that an independent
-transcription shows, tests/data/fux_gradus/README.md; fig. 197 by the licence [texture.options.D205]). The other 7
-each hold faults that no reading of the
+70 of the 76 pass with no error (figs. 118, 125 and 184 after correcting slips that an independent
+transcription shows, tests/data/fux_gradus/README.md; figs. 141 and 197 by the licences [texture.options.D201]
+and [texture.options.D205]). The other 6 each hold faults that no reading of the
 rules explains; they are listed in that README ("Open questions") with their evidence, and pinned here
 exactly, code and bar, so that a change to any rule that touches them shows up. The rules are not
 weakened for them.
@@ -25,7 +25,6 @@ BOOK = load_rulebook("fux")
 
 # Figure -> the (code, bar, voices) errors it keeps; see README.md, "Open questions".
 OPEN = {
-    "141": {("D201", 3, "soprano")},
     "143": {("T103", 11, "soprano")},
     "159": {("D101", 8, "bass")},
     "165": {("H101", 11, "alto–tenor"), ("H101", 11, "tenor–bass"), ("T103", 11, "tenor")},
@@ -125,3 +124,27 @@ def test_the_licence_still_refuses_a_figure_that_is_wrong_against_the_held_note(
     tex = set_voice_pitch(load_fux_voices("197"), 1, 5, 1, "E4")
     hits = [v for v in check_texture(tex, BOOK).errors if v.code == "D205"]
     assert [(v.bar, v.voice) for v in hits] == [(5, "bass")]
+
+
+# -- fig. 141: the consonant fourth, a 6/4 on the weak half preparing a 4-3 -----------------------------------
+
+def test_fig_141s_soprano_enters_as_a_consonant_fourth_and_not_without_the_licence(tmp_path):
+    """Bar 3: the soprano's C5 enters over the bass's G3 with the alto's E4 (a 6/4), is held into bar 4 over G3
+    struck again, and falls to B4: a 4-3 prepared by a fourth."""
+    tex = load_fux_voices("141")
+    assert not [v for v in check_texture(tex, BOOK).violations if v.code == "D201"]
+    strict = _book_with(tmp_path, "[texture.options.D201]\nconsonant_fourth = false\n")
+    hits = [v for v in check_texture(tex, strict).errors if v.code == "D201"]
+    assert [(v.bar, v.voice) for v in hits] == [(3, "soprano")]
+
+
+def test_the_consonant_fourth_needs_the_sixth_and_the_held_bass():
+    """Without the alto's sixth (its E4 raised to G4, an octave over G3) or with the bass moving on (bar 4's G3 raised
+    to A3), the fourth is an unprepared dissonance again."""
+    tex = load_fux_voices("141")
+    no_sixth = set_voice_pitch(tex, 2, 3, 1, "G4")
+    moving_bass = set_voice_pitch(tex, 3, 4, 1, "A3")
+    for changed in (no_sixth, moving_bass):
+        hits = [v for v in check_texture(changed, BOOK).errors if v.code == "D201" and v.bar == 3]
+        assert [(v.voice, v.message) for v in hits] == [
+            ("soprano", "C5 is tied over the bar line but enters as perfect eleventh over G3")]
