@@ -47,8 +47,9 @@ def _options(rule: Rule) -> list[tuple[str, str, str]]:
     return out
 
 
-def rule_text(rule: Rule, setting=None) -> str:
-    """Plain text for the terminal."""
+def rule_text(rule: Rule, setting=None, texture_setting=None) -> str:
+    """Plain text for the terminal; ``texture_setting``, the rule as the rulebook sets it in three voices or
+    more, adds the options that differ there."""
     sev = setting.severity if setting else rule.severity
     weight = setting.weight if setting else rule.weight
     lines = [f"{rule.code} {rule.name}  ({rule.family}; {sev}, weight {weight:g}; species {species_label(rule)}; "
@@ -65,6 +66,12 @@ def rule_text(rule: Rule, setting=None) -> str:
         for name, default, doc in opts:
             now = repr(getattr(current, name))
             lines.append(f"  {name} = {now}" + (f"   (default {default})" if now != default else "") + (f"  {doc}" if doc else ""))
+        if texture_setting is not None:
+            changed = [(name, repr(getattr(texture_setting.options, name))) for name, _, _ in opts
+                       if getattr(texture_setting.options, name) != getattr(current, name)]
+            if changed:
+                lines += ["", f"In three voices or more (set under [texture.options.{rule.code}])"]
+                lines += [f"  {name} = {value}" for name, value in changed]
     lines += ["", "Source", f"  {rule.source}"]
     return "\n".join(lines)
 

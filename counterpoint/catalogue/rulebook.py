@@ -60,8 +60,10 @@ class Rulebook:
         return [dataclasses.replace(s, weight=own[s.rule.code]) if s.rule.code in own else s
                 for s in settings if s.rule.applies_to(species) and (texture or s.rule.voices != "texture")]
 
-    def get(self, code: str) -> Setting | None:
-        return next((s for s in self.settings if s.rule.code == code), None)
+    def get(self, code: str, texture: bool = False) -> Setting | None:
+        """The rule's setting in two voices, or with ``texture`` in three voices or more ([texture])."""
+        settings = self.texture_settings if texture and self.texture_settings is not None else self.settings
+        return next((s for s in settings if s.rule.code == code), None)
 
     @property
     def codes(self) -> list[str]:

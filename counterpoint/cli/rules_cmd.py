@@ -24,9 +24,9 @@ def run(args) -> int:
         if rule is None:
             raise InputError(f"no rule '{args.rule}'; `counterpoint rules` lists them.")
         if args.format == "json":
-            print(strict_json(rule_json(rule, book.get(rule.code)), indent=2))
+            print(strict_json(rule_json(rule, book.get(rule.code), book.get(rule.code, texture=True)), indent=2))
         else:
-            print(rule_text(rule, book.get(rule.code)))
+            print(rule_text(rule, book.get(rule.code), book.get(rule.code, texture=True)))
         return 0
     rows = []
     for r in RULES:
@@ -47,8 +47,9 @@ def run(args) -> int:
     return 0
 
 
-def rule_json(rule, setting) -> dict:
-    """One rule's documentation for scripts: the same content as the text, as fields."""
+def rule_json(rule, setting, texture_setting=None) -> dict:
+    """One rule's documentation for scripts: the same content as the text, as fields (``texture_options``: the
+    options as set in three voices or more)."""
     import dataclasses
 
     from counterpoint.catalogue.docs import species_label
@@ -58,8 +59,11 @@ def rule_json(rule, setting) -> dict:
                 "mode": ex.mode, "bars": list(ex.bars)}
 
     options = setting.options if setting else rule.default_options
+    texture_options = texture_setting.options if texture_setting else options
     return {"code": rule.code, "name": rule.name, "family": rule.family,
             "severity": setting.severity if setting else "off", "weight": setting.weight if setting else rule.weight,
             "species": species_label(rule), "message": rule.message, "what": rule.what, "why": rule.why,
             "exceptions": rule.exceptions or "", "wrong": example(rule.wrong), "right": example(rule.right),
-            "options": {f.name: getattr(options, f.name) for f in dataclasses.fields(options)}, "source": rule.source}
+            "options": {f.name: getattr(options, f.name) for f in dataclasses.fields(options)},
+            "texture_options": {f.name: getattr(texture_options, f.name) for f in dataclasses.fields(options)},
+            "source": rule.source}

@@ -252,6 +252,19 @@ def test_rules_json_is_json(capsys):
     assert rule["code"] == "V101" and rule["name"] == "parallel-fifths" and rule["wrong"]["bars"] == [2]
 
 
+def test_rules_says_what_the_rulebook_changes_in_three_voices_or_more(capsys):
+    """fux accepts Jeppesen's consonant fourth in textures only: the plain option stays off, the texture one on."""
+    assert main(["rules", "D201"]) == 0
+    doc = capsys.readouterr().out
+    plain, texture = doc.split("In three voices or more (set under [texture.options.D201])")
+    assert "consonant_fourth = False" in plain and texture.strip().startswith("consonant_fourth = True")
+    assert main(["rules", "D201", "--format", "json"]) == 0
+    rule = json.loads(capsys.readouterr().out)
+    assert rule["options"]["consonant_fourth"] is False and rule["texture_options"]["consonant_fourth"] is True
+    assert main(["rules", "V101"]) == 0
+    assert "In three voices or more" not in capsys.readouterr().out  # nothing differs there
+
+
 def test_help_does_not_import_music21():
     import subprocess
     import sys
