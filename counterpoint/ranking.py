@@ -10,10 +10,8 @@ standard deviations: the taste of the style being taught, next to Palestrina's.
 
 from __future__ import annotations
 
-import time
-
 from counterpoint.analysis import idiom_stats, load_profile, profile_distance
-from counterpoint.generator import GenerateResult, Ranker, penalty_rank
+from counterpoint.generator import GenerateResult, Ranker, clock_start, penalty_rank
 from counterpoint.generator import generate as _generate
 
 
@@ -120,8 +118,7 @@ def generate(cf, species: int | tuple[int, ...] = 1, position: str = "above", ru
     >>> len(three), all(s.report.ok for s in three)
     (2, True)
     """
-    start = options.pop("start", None)  # loading the critic counts against the time limit too
-    start = time.monotonic() if start is None else start
+    start = clock_start(options.pop("start", None))  # loading the critic counts against the time limit too
     if isinstance(species, (tuple, list)):
         return _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, options, critic, start)
     why = ""

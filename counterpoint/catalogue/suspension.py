@@ -228,11 +228,13 @@ def _resolved_suspension(ctx, i, opts):
 
 
 def _figure_of(ctx, i, opts):
+    """(attack, its dissonant vertical, the resolving note, the resolution's vertical, the figure) of a suspension
+    resolving onto a consonance, or None."""
     found = _resolved_suspension(ctx, i, opts)
     if found is None or not found[3].consonant:
         return None
     a, v, r, rv = found
-    return a, v, r, figure(v, rv.interval)
+    return a, v, r, rv, figure(v, rv.interval)
 
 
 def _held_figure(v, r) -> str:
@@ -261,11 +263,10 @@ def _held_figure(v, r) -> str:
            "Counterpoint (1931), Part II, fourth species.",
 )
 def suspension_figure_forbidden(ctx, i, opts):
-    found = _resolved_suspension(ctx, i, opts)
-    if found is None or not found[3].consonant:
+    found = _figure_of(ctx, i, opts)
+    if found is None:
         return None
-    a, v, r, rv = found
-    fig = figure(v, rv.interval)
+    a, v, r, rv, fig = found
     allowed = opts.upper if side(v) == "over" else opts.lower
     if fig in allowed:
         return None
@@ -302,7 +303,7 @@ def suspension_figure_weak(ctx, i, opts):
     found = _figure_of(ctx, i, opts)
     if found is None:
         return None
-    a, v, r, fig = found
+    a, v, r, _, fig = found
     weak = opts.upper if side(v) == "over" else opts.lower
     if fig not in weak:
         return None
