@@ -8,9 +8,11 @@ half bar after a consonant note between (Fux figs. 82, 83, 87a, 88), instead of 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from counterpoint.catalogue.base import WARNING, Example, Hit, rule
+from counterpoint.catalogue.context import UPPER_CONSONANCES
 from counterpoint.catalogue.dissonance import against, move, side
 from counterpoint.catalogue.helpers import step
 from counterpoint.model.interval import Interval
@@ -333,5 +335,71 @@ def syncopation_chain_broken(ctx, bar, opts):
     return Hit(v.start, f"{v.cp.pretty} is struck on the downbeat of bar {bar + 1} instead of being tied over")
 
 
+@dataclass(frozen=True)
+class SuspensionShareOptions:
+    min_share: float = 0.5  # of the ligatures, the share that should be dissonant suspensions
+    min_ligatures: int = 4  # a line with fewer ligatures is not judged
+
+
+def _dissonant_with_any(v) -> bool:
+    """The held note of vertical v is dissonant with the cantus firmus or, in a texture, with another voice
+    sounding then (a fourth or tritone between two voices counts as consonant with a third voice below both)."""
+    if not v.consonant:
+        return True
+    held = v.cp
+    sounding = [v.cf] + [pitches[k] for pitches, k in v.below]
+    for other in sounding[1:]:
+        low, high = sorted((held, other), key=lambda p: (p.midi, p.diatonic))
+        iv = Interval.between(low, high)
+        if iv.is_consonant:
+            continue
+        upper = (iv.simple_number, iv.quality) in UPPER_CONSONANCES
+        if not (upper and any(p.midi < low.midi for p in sounding)):
+            return True
+    return False
+
+
+@rule(
+    code="D208", name="too-few-suspensions", message="too few of the ligatures are dissonant suspensions",
+    species={4}, scope="whole", reach=(0, 0), severity=WARNING, weight=2, options=SuspensionShareOptions,
+    voices="line",
+    what="Counts the ligatures of a fourth-species line (notes tied over the bar line) and how many of them "
+         "become dissonant on the downbeat, against the cantus firmus or, in three voices or more, against any "
+         "voice sounding then. When fewer than `min_share` (half) are dissonant it flags the consonant ones "
+         "that make up the shortfall, the last first, so the cost grows with it. Lines with fewer than "
+         "`min_ligatures` (4) ligatures are not judged.",
+    why="The syncopation exists to make the suspension: a dissonance prepared on the weak half, struck against "
+        "on the beat and resolved down by step. Consonant syncopations are allowed where no dissonant one is "
+        "possible, but a line made mostly of them is second species shifted by half a bar, and it leaves them by "
+        "leap. Fux's own fourth-species lines make about half their ligatures dissonant (28 of 52 in figs. "
+        "73-78; 67 of 124 in his three- and four-voice figures).",
+    wrong=Example(cf=FUX_CF, cp="r:2 A4:2~ | A4:2 C5:2~ | C5:2 B4:2~ | B4:2 D5:2~ | D5:2 B4:2 | A4:2 C5:2~"
+                                " | C5:2 F5:2~ | F5:2 E5:2~ | E5:2 D5:2~ | D5:2 C#5:2 | D5:1",
+                  species=4, bars=(7,)),
+    right=Example(cf=FUX_CF, cp=FIG73, species=4),
+    source="Fux, Gradus ad Parnassum (1725), Book II, Ch. 4 (the ligature and its dissonances; figs. 73-78); "
+           "Jeppesen, Counterpoint (1931), Part II, fourth species; Salzer & Schachter, Counterpoint in "
+           "Composition (1969), Ch. 5 (the dissonant suspension as the species' point).",
+)
+def too_few_suspensions(ctx, _, opts):
+    ligatures = []
+    for a in ctx.line:
+        if not a.tied_over:
+            continue
+        v = ctx.vertical_at((a.bar + 1) * ctx.bar_ticks)
+        if v is not None and not v.cp_attacked:
+            ligatures.append((v, _dissonant_with_any(v)))
+    n = len(ligatures)
+    if n < opts.min_ligatures:
+        return None
+    dissonant = sum(d for _, d in ligatures)
+    need = math.ceil(opts.min_share * n - 1e-9)
+    if dissonant >= need:
+        return None
+    consonant = [v for v, d in ligatures if not d]
+    return [Hit(v.start, f"{v.cp.pretty} held against {v.cf.pretty} is a consonant syncopation: {dissonant} of the "
+                         f"{n} ligatures are dissonant, fewer than {need}") for v in consonant[-(need - dissonant):]]
+
+
 RULES = (suspension_unprepared, suspension_unresolved, suspension_resolves_upward, suspension_resolves_to_dissonance,
-         suspension_figure_forbidden, suspension_figure_weak, syncopation_chain_broken)
+         suspension_figure_forbidden, suspension_figure_weak, syncopation_chain_broken, too_few_suspensions)
