@@ -397,8 +397,9 @@ def too_few_suspensions(ctx, _, opts):
     if dissonant >= need:
         return None
     consonant = [v for v, d in ligatures if not d]
-    return [Hit(v.start, f"{v.cp.pretty} held against {v.cf.pretty} is a consonant syncopation: {dissonant} of the "
-                         f"{n} ligatures are dissonant, fewer than {need}") for v in consonant[-(need - dissonant):]]
+    return [Hit(v.start, f"{v.cp.pretty} held against {v.cf.pretty}{' and the other voices' if v.below else ''} is a "
+                         f"consonant syncopation: {dissonant} of the {n} ligatures are dissonant, fewer than {need}")
+            for v in consonant[-(need - dissonant):]]
 
 
 RULES = (suspension_unprepared, suspension_unresolved, suspension_resolves_upward, suspension_resolves_to_dissonance,
