@@ -18,7 +18,7 @@ For each of the 76 figures listed in II/data.tsv (three voices) and III/data.tsv
   "Cantus firmus") and writes ``fig-NNN-voices.musicxml``;
 - infers each free voice's species from its rhythm and writes ``figures_voices.tsv``.
 
-Five slips are corrected (figs. 118, 125, 126, 176 and 184, see `correct`); the others it finds are printed and
+Six slips are corrected (figs. 118, 125, 126, 143, 176 and 184, see `correct`); the others it finds are printed and
 listed in README.md.
 """
 
@@ -52,6 +52,11 @@ def correct(fig: str, parts: list, remarks: list[str]) -> None:
                 last.remove(r)
             notes[0].quarterLength = 4
             remarks.append("the last note of part 3 lengthened to a whole note (README.md)")
+    if fig == "143":  # the final chord's third is F natural, the only minor third of the 37 final chords with a third
+        last = list(measures(parts[0])[-1].notes)[-1]
+        assert last.pitch.nameWithOctave == "F4", last.pitch
+        last.pitch = pitch.Pitch("F#4")
+        remarks.append("part 1 (soprano), last note: F#4 for F4, the final chord's third raised (README.md)")
     # The notes of the one independent transcription found (FuxCP's figure tests, README.md), which differs from
     # this corpus in exactly these places: two voices pasted from the neighbouring figure, and two notes swapped.
     if fig == "118":  # the bass is fig. 117's cantus firmus, note for note
