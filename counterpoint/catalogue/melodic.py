@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from counterpoint.catalogue.base import ALL_SPECIES, WARNING, WITH_CANTUS, Example, Hit, rule
-from counterpoint.catalogue.dissonance import FIG55, FUX_CF
+from counterpoint.catalogue.base import WARNING, WITH_CANTUS, Example, Hit, rule
 from counterpoint.catalogue.helpers import direction_word, step
 from counterpoint.model.interval import Interval
 
@@ -371,36 +370,6 @@ def stepwise_run_too_long(ctx, i, opts):
                               f"{line[i - k].pitch.pretty} to {line[i].pitch.pretty}")
 
 
-@dataclass(frozen=True)
-class LargeLeapOptions:
-    max_large: int = 2  # leaps of a sixth or more (the octave above all) that a line may make
-
-
-@rule(
-    code="M205", name="too-many-large-leaps", message="too many leaps of a sixth or an octave",
-    species=ALL_SPECIES, severity=WARNING, scope="whole", reach=(0, 0), weight=2, options=LargeLeapOptions,
-    what="Counts the line's leaps of a sixth or more (in practice octaves and rising minor sixths, as M104 and "
-         "M105 allow no others) and flags each one after the first `max_large` (2), so the cost grows with "
-         "their number.",
-    why="A large leap is a line's strongest gesture; the style uses it once or twice, to gain room or mark a "
-        "climax. A line that keeps jumping by octaves, as quarter-note lines easily do to dodge a dissonance, "
-        "wanders between two registers instead of singing in one. Fux's two-voice lines make at most two "
-        "such leaps, but one second-species line (fig. 43) makes three.",
-    wrong=Example(cf=FUX_CF, cp=FIG55.replace("A4:4 B4:4 C5:4 D5:4 | E5:4 D5:4 B4:4 C5:4",
-                                              "A4:4 A5:4 F5:4 D5:4 | E5:4 E4:4 F4:4 G4:4"), species=3, bars=(6,)),
-    right=Example(cf=FUX_CF, cp=FIG55, species=3),
-    source=f"{JEPPESEN_MEL} (the octave and the sixth are rare, chiefly in the bass); {SALZER}; Fux, Gradus ad "
-           "Parnassum (1725), Book II (figs. 55-59 make at most two, fig. 43 in second species three).",
-)
-def too_many_large_leaps(ctx, _, opts):
-    line = ctx.line
-    large = [j for j in range(1, len(line)) if abs(step(line[j - 1], line[j]).steps) >= 5]
-    return [Hit(line[j].start, f"{step(line[j - 1], line[j]).description} {line[j - 1].pitch.pretty}→"
-                               f"{line[j].pitch.pretty}: the line's large leap number {k + 1}, more than "
-                               f"{opts.max_large}")
-            for k, j in enumerate(large) if k >= opts.max_large]
-
-
 RULES = (augmented_melodic_interval, diminished_melodic_interval, seventh_leap, leap_beyond_octave, sixth_leap,
          outlined_tritone, leap_not_recovered, consecutive_leaps_same_direction, too_many_consecutive_leaps,
-         stepwise_run_too_long, too_many_large_leaps)
+         stepwise_run_too_long)
