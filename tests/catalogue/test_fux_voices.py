@@ -53,8 +53,9 @@ def test_fig_143_as_the_corpus_reads_it_ends_on_a_minor_third():
     assert {(v.code, v.bar, v.voice) for v in check_texture(tex, BOOK).errors} == {("T103", 11, "soprano")}
 
 
-def test_every_other_final_third_in_the_76_figures_is_major():
-    """The evidence for that correction: every final chord with a third (over the bass) has a major one."""
+def test_every_final_third_in_the_76_figures_is_major():
+    """The evidence for that correction: every final chord with a third over the bass has a major one (37: fig.
+    143 as corrected, the other 36 as the corpus has them)."""
     thirds = []
     for row in FIGURES:
         last = [v.sounding[-1].pitch for v in load_fux_voices(row["figure"]).voices]
