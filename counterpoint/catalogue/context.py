@@ -45,6 +45,27 @@ class Attack:
 UPPER_CONSONANCES = frozenset({(4, "P"), (4, "A"), (5, "d")})  # (simple number, quality) consonant above another voice
 
 
+def consonant_among(iv: Interval, low: Pitch, others: list[Pitch], cadence: bool) -> bool:
+    """Whether two voices a simple interval ``iv`` apart, ``low`` the lower, are consonant while ``others`` (the
+    other voices' pitches) sound with them. In two voices, and against the bass, the fourth is a dissonance.
+    Between two voices with another sounding below them, the fourth, the augmented fourth and the diminished fifth
+    count as consonances (the 6/3 chord: Fux, Book II, three voices), as long as each of them is consonant with
+    the voice below, which the rules judge in that pair. ``cadence``: the penultimate bar."""
+    if iv.is_consonant:
+        return True
+    key = (iv.simple_number, iv.quality)
+    if key not in UPPER_CONSONANCES or not others:
+        return False
+    if any(p.midi < low.midi for p in others):
+        return True
+    # The cadence's chord on the leading tone: in the penultimate bar, the diminished fifth over the bass is
+    # consonant when another voice completes the chord with a third or a sixth over the bass (Fux's three-
+    # voice cadences with the leading tone in the bass, figs. 123, 144, 151, 156).
+    if key == (5, "d") and cadence:
+        return any(Interval.between(low, p).is_imperfect_consonance for p in others)
+    return False
+
+
 class Vertical:
     """The two sounding pitches at a moment where either voice begins a note."""
 
@@ -97,25 +118,13 @@ class Vertical:
 
     @property
     def consonant(self) -> bool:
-        """Consonant here. In two voices, and against the bass, the fourth is a dissonance. Between two voices
-        with another sounding below them, the fourth, the augmented fourth and the diminished fifth count as
-        consonances (the 6/3 chord: Fux, Book II, three voices), as long as each of them is consonant with
-        the voice below, which the rules judge in that pair."""
+        """Consonant here (:func:`consonant_among`, with the other voices sounding now)."""
         iv = self.interval
         if iv.is_consonant:
             return True
-        key = (iv.simple_number, iv.quality)
-        if key not in UPPER_CONSONANCES or not self.below:
+        if not self.below:  # two voices: nothing else sounds
             return False
-        if self.supported:
-            return True
-        # The cadence's chord on the leading tone: in the penultimate bar, the diminished fifth over the bass is
-        # consonant when another voice completes the chord with a third or a sixth over the bass (Fux's three-
-        # voice cadences with the leading tone in the bass, figs. 123, 144, 151, 156).
-        if key == (5, "d") and self.cadence:
-            low = self.lower
-            return any(Interval.between(low, p[k]).is_imperfect_consonance for p, k in self.below)
-        return False
+        return consonant_among(iv, self.lower, [p[k] for p, k in self.below], self.cadence)
 
     @property
     def crossed(self) -> bool:

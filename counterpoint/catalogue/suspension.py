@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from counterpoint.catalogue.base import WARNING, Example, Hit, rule
-from counterpoint.catalogue.context import UPPER_CONSONANCES
+from counterpoint.catalogue.context import consonant_among
 from counterpoint.catalogue.dissonance import against, move, side
 from counterpoint.catalogue.helpers import step
 from counterpoint.model.interval import Interval
@@ -343,18 +343,13 @@ class SuspensionShareOptions:
 
 def _dissonant_with_any(v) -> bool:
     """The held note of vertical v is dissonant with the cantus firmus or, in a texture, with another voice
-    sounding then (a fourth or tritone between two voices counts as consonant with a third voice below both)."""
+    sounding then, each pair judged as :attr:`Vertical.consonant` judges the pair with the cantus firmus."""
     if not v.consonant:
         return True
-    held = v.cp
     sounding = [v.cf] + [pitches[k] for pitches, k in v.below]
-    for other in sounding[1:]:
-        low, high = sorted((held, other), key=lambda p: (p.midi, p.diatonic))
-        iv = Interval.between(low, high)
-        if iv.is_consonant:
-            continue
-        upper = (iv.simple_number, iv.quality) in UPPER_CONSONANCES
-        if not (upper and any(p.midi < low.midi for p in sounding)):
+    for j in range(1, len(sounding)):
+        low, high = sorted((v.cp, sounding[j]), key=lambda p: (p.midi, p.diatonic))
+        if not consonant_among(Interval.between(low, high), low, sounding[:j] + sounding[j + 1:], v.cadence):
             return True
     return False
 
