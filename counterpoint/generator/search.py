@@ -133,6 +133,7 @@ class Search:
                 self.stats.frontier_bar = _bar_of(model, model.frontier)
                 if fixed or failed_rhythms >= MAX_FAILED_RHYTHMS:
                     raise _Impossible(model)
+        self.stats.timed_out = True  # the deadline passed between restarts (or before the first)
 
     def soft(self, rhythm) -> SoftModel:
         """The preferences' penalties for one rhythm's lines (built with its model, kept as long)."""

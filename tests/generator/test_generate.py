@@ -134,6 +134,14 @@ def test_time_limit_is_honoured():
     assert found.stats.timed_out and found
 
 
+@pytest.mark.parametrize("species", [1, 3, 5])
+def test_a_time_limit_spent_before_any_line_is_found_is_reported_not_returned_empty(species):
+    """The clock already past the deadline when the search starts (a caller's own work used the limit up):
+    no line can be found, and the answer says the time limit ran out, never an empty result."""
+    with pytest.raises(NoSolutionError, match="within the time limit of 1 s"):
+        generate(FIG5_CF, species=species, n=3, seed=1, time_limit=1, start=time.monotonic() - 5)
+
+
 def test_third_species_has_a_longer_default_time_limit():
     # the third-species search keeps improving until about 13 s (bench/objective_time.py); the others converge in 5
     assert generate(FIG5_CF, species=3, n=1, seed=1, effort=0).stats.time_limit == 15
