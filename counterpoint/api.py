@@ -58,7 +58,7 @@ def check(exercise, rules: str | Path | Rulebook = "fux", *, species: int | None
         if reports and hasattr(reports[0].exercise, "voices"):
             raise InputError(f"{Path(exercise).name} holds {len(reports)} exercises ({reports[0].where}, ...); "
                              "check_all gives a report for each.")
-    ex = as_exercise(exercise, species=_one_species(species), cf_voice=cf_voice, mode=mode)
+    ex = as_exercise(exercise, species=one_species(species), cf_voice=cf_voice, mode=mode)
     report = check_exercise(ex, book)
     if isinstance(exercise, (str, Path)):
         report.path = str(exercise)
@@ -76,7 +76,7 @@ def check_all(exercise, rules: str | Path | Rulebook = "fux", *, species: int | 
     if hasattr(exercise, "voices"):  # a Texture
         return [check_texture(exercise, load_rulebook(rules))]
     if not isinstance(exercise, (str, Path)):
-        return [check(exercise, rules, species=_one_species(species), cf_voice=cf_voice, mode=mode)]
+        return [check(exercise, rules, species=one_species(species), cf_voice=cf_voice, mode=mode)]
     from counterpoint.io.m21 import exercises_from_score, parse_file, score_sections
 
     book = load_rulebook(rules)
@@ -95,7 +95,7 @@ def check_all(exercise, rules: str | Path | Rulebook = "fux", *, species: int | 
             report.path, report.where = str(exercise), where
             reports.append(report)
         return reports
-    species = _one_species(species)
+    species = one_species(species)
     if cf_voice is not None and str(cf_voice).strip().isdigit():
         cf_voice = {"1": "upper", "2": "lower"}.get(str(cf_voice).strip(), cf_voice)
     given = {k: v for k, v in {"species": species, "cf_voice": cf_voice, "mode": mode}.items() if v is not None}
@@ -122,7 +122,7 @@ def _species(species):
     return species
 
 
-def _one_species(species):
+def one_species(species):
     """The species of a two-voice exercise: a tuple of several is refused."""
     if isinstance(species, tuple):
         raise InputError(f"{len(species)} species were given for a two-voice exercise, which has one counterpoint; "

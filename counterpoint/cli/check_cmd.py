@@ -43,6 +43,11 @@ def run(args) -> int:
         raise InputError("--cp needs the cantus firmus too: add --cf.")
     if args.below and not args.cf:
         raise InputError("--below goes with --cf/--cp; for files use --cf-voice.")
+    if args.cp is not None and not args.cp.strip():
+        raise InputError("--cp is empty; give the counterpoint's notes, or leave --cp out to check the cantus firmus alone.")
+    if args.cf and not args.exercises and args.cf_voice is not None:
+        raise InputError("--cf-voice goes with files; with --cf/--cp the cantus firmus is --cf, and --below puts the "
+                         "counterpoint under it.")
     jobs: list[tuple[str, object]] = [(str(Path(p)), p) for p in args.exercises]
     if args.cf:
         jobs.append(("note list", None))
@@ -55,7 +60,9 @@ def run(args) -> int:
             if path is None:
                 from counterpoint.model.build import from_text
 
-                ex = from_text(args.cf, args.cp, species=args.species if args.cp else 0,
+                from counterpoint.api import one_species
+
+                ex = from_text(args.cf, args.cp, species=one_species(args.species) if args.cp else 0,
                                cp_above=not args.below if args.cp else None, mode=args.mode)
                 found = [check(ex, book)]
                 found[0].path = label

@@ -153,3 +153,33 @@ def test_an_abbreviated_option_is_refused_not_guessed(capsys):
     assert code == 2 and "--n 3" in err and err.count("\n") <= 1
     code, err = _run(capsys, ["generate", "--cf", "D4 F4 E4 D4", "--species", "1", "--time", "2"])
     assert code == 2 and "--time" in err
+
+
+FIG5_CF, FIG5_CP = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", "A4 A4 G4 A4 B4 C5 C5 B4 D5 C#5 D5"
+
+
+@pytest.mark.parametrize("extra, words", [
+    (["--cf-voice", "0"], "--cf-voice goes with files"),
+    (["--cf-voice", "upper"], "--cf-voice goes with files"),
+    (["--cf-voice", "lower", "--below"], "--cf-voice goes with files"),
+    (["--species", "1,3"], "2 species were given for a two-voice exercise"),
+])
+def test_note_list_options_that_do_not_apply_are_refused_not_ignored(capsys, extra, words):
+    _assert_one_sentence(*_run(capsys, ["check", "--cf", FIG5_CF, "--cp", FIG5_CP, *extra]), words)
+
+
+def test_an_empty_counterpoint_is_refused_not_read_as_the_cantus_firmus_alone(capsys):
+    _assert_one_sentence(*_run(capsys, ["check", "--cf", FIG5_CF, "--cp", " "]), "--cp is empty")
+
+
+def test_a_time_limit_too_short_for_any_line_exits_1_with_one_sentence(capsys, monkeypatch):
+    """The search gets no time at all (the clock is moved past the deadline as it starts): exit 1 and the
+    time limit named, never a traceback or an empty answer."""
+    import counterpoint.generator as gen
+
+    real = gen.clock_start
+    monkeypatch.setattr(gen, "clock_start", lambda start: real(start) - 100)
+    code = main(["generate", "--cf", FIG5_CF, "--species", "1", "--time-limit", "1", "--format", "json"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and "Traceback" not in err and len(err.splitlines()) == 1
+    assert "no first species line was found within the time limit of 1 s" in err
