@@ -9,7 +9,9 @@ from pathlib import Path
 from counterpoint.errors import InputError
 from counterpoint.model.pitch import STEPS, Pitch
 
-SUFFIXES = {".musicxml", ".xml", ".mxl", ".krn", ".abc"}
+FORMATS = {".musicxml": "MusicXML", ".xml": "MusicXML", ".mxl": "compressed MusicXML", ".krn": "Humdrum kern",
+           ".abc": "ABC"}
+SUFFIXES = set(FORMATS)
 _ABC_VOICE = re.compile(r"^V:\s*\d\S*(.*)$", re.MULTILINE)
 
 
@@ -33,11 +35,25 @@ def parse_file(path: str | Path):
         with quiet():
             score = converter.parse(str(path), forceSource=True)
     except Exception as exc:  # music21 raises many unrelated types for unreadable input
-        reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path.name} could not be read as music ({reason}).") from None
+        reason = _reader_reason(exc)
+        raise InputError(f"{path.name} could not be read as music: it is not valid {FORMATS[path.suffix.lower()]}"
+                         + (f" ({reason})." if reason else ".")) from None
     if path.suffix.lower() == ".abc":
         _name_abc_voices(score, path.read_text(encoding="utf-8", errors="replace"))
     return score
+
+
+def _reader_reason(exc: Exception) -> str:
+    """What music21's reader said about a file it could not read, when it said it in words: the first clause
+    of one of its own exceptions, without object reprs. Python's own errors from inside a reader (an unpacking
+    or a division that failed) mean nothing to a user and give nothing."""
+    if not type(exc).__module__.startswith("music21"):
+        return ""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = re.split(r"\.\s|<", text)[0].strip().rstrip(".:;,")
+    if len(text) > 100:
+        text = text[:100].rsplit(" ", 1)[0] + " ..."
+    return text
 
 
 def _name_abc_voices(score, text: str) -> None:
@@ -57,7 +73,10 @@ def pitch_from_m21(p) -> Pitch:
     alter = int(p.alter) if p.accidental is not None else 0
     if alter != p.alter:
         raise InputError(f"{p.nameWithOctave} is a microtone; only whole semitone accidentals are supported.")
-    return Pitch(p.octave if p.octave is not None else 4, STEPS.index(p.step), alter)
+    octave = p.octave if p.octave is not None else 4
+    if not -1 <= octave <= 9:  # as a note list allows: C-1 (MIDI 0) to B9
+        raise InputError(f"the score has a note {p.step}{octave}, whose octave lies outside -1 to 9; correct its octave.")
+    return Pitch(octave, STEPS.index(p.step), alter)
 
 
 def pitch_to_m21(p: Pitch):

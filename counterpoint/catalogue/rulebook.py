@@ -206,7 +206,8 @@ def _origin(spec: str) -> str:
     return str(builtin[spec]) if spec in builtin else str(Path(spec))
 
 
-def _read(spec: str, base: Path | None) -> tuple[str, dict, Path]:
+def _read(spec: str, base: Path | None, child: str | None = None) -> tuple[str, dict, Path]:
+    """A rulebook's name, table and folder; ``child`` is the rulebook whose ``extends`` named it, if any."""
     builtin = builtin_rulebooks()
     if spec in builtin:
         path = builtin[spec]
@@ -216,7 +217,8 @@ def _read(spec: str, base: Path | None) -> tuple[str, dict, Path]:
             path = base / path
         if not path.is_file():
             names = ", ".join(builtin)
-            raise RulebookError(f"no rulebook '{spec}': give a built-in name ({names}) or the path of a TOML file.")
+            where = f"rulebook {child} extends '{spec}', but there is no such rulebook" if child else f"no rulebook '{spec}'"
+            raise RulebookError(f"{where}: give a built-in name ({names}) or the path of a TOML file.")
     try:
         if path.stat().st_size > MAX_BYTES:
             raise RulebookError(f"rulebook {path.name} is larger than {MAX_BYTES // 1000} kB; a rulebook is a page of text.")
@@ -245,7 +247,7 @@ def _read(spec: str, base: Path | None) -> tuple[str, dict, Path]:
 
 
 def _layers(spec: str, seen: tuple[str, ...], base: Path | None = None) -> list[tuple[str, dict]]:
-    name, data, folder = _read(spec, base)
+    name, data, folder = _read(spec, base, seen[-1] if seen else None)
     if len(seen) >= MAX_EXTENDS:
         raise RulebookError(f"rulebook {name} is more than {MAX_EXTENDS} extends deep; shorten the chain.")
     if name in seen:

@@ -148,6 +148,8 @@ def _metrics_table(m: dict) -> str:
 
 
 def _evaluate(args) -> int:
+    if args.limit is not None and not args.rerun:
+        raise InputError("--limit chooses the movements of a fresh evaluation; add --rerun, or leave --limit out.")
     if args.free:
         return _evaluate_free(args)
     from counterpoint.critic.model import load_model
@@ -185,6 +187,9 @@ def _score(args) -> int:
     from counterpoint.critic import auto_style, load_model, score_file
     from counterpoint.scorefile import parse_file
 
+    if args.voices and args.style == "species":
+        raise InputError("--voices picks the voices the free critic scores; the species critic scores the whole "
+                         "exercise, so leave out --voices or --style species.")
     path = Path(args.file)
     parsed = parse_file(path)
     style = auto_style(parsed, path.stem, args.voices) if args.style == "auto" else args.style

@@ -19,6 +19,8 @@ def run(args) -> int:
     from counterpoint.catalogue.rulebook import load_rulebook
 
     book = load_rulebook(args.rules)
+    if args.rule is not None and not args.rule.strip():
+        raise InputError("the rule code is empty; give one like V101, or leave it out to list every rule.")
     if args.rule:
         rule = find(args.rule)
         if rule is None:

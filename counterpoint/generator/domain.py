@@ -18,8 +18,10 @@ def parse_range(text: str) -> tuple[Pitch, Pitch]:
     if len(parts) != 2:
         raise InputError(f"'{text}' is not a range; write two pitches like G2-C4.")
     low, high = (Pitch.parse(p) for p in parts)
-    if low.diatonic >= high.diatonic:
-        raise InputError(f"the range {text} is empty; put the lower pitch first.")
+    if low.diatonic == high.diatonic:
+        raise InputError(f"the range {text} holds one pitch; a line needs a range of at least a few notes, like G2-C4.")
+    if low.diatonic > high.diatonic:
+        raise InputError(f"the range {text} runs downwards; put the lower pitch first.")
     return low, high
 
 

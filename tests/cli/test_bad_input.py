@@ -131,7 +131,7 @@ def test_malformed_toml(tmp_path, capsys):
     ('[severity]\nV101 = "fatal"\n', "severity"),
     ('[weight]\nV101 = -1\n', "weight"),
     ('[options.V101]\nstrictness = 3\n', "no option"),
-    ('extends = "no-such-book"\n', "no rulebook"),
+    ('extends = "no-such-book"\n', "rulebook mine extends 'no-such-book', but there is no such rulebook"),
 ])
 def test_other_rulebook_mistakes(tmp_path, capsys, toml, words):
     book = tmp_path / "mine.toml"
@@ -183,3 +183,36 @@ def test_a_time_limit_too_short_for_any_line_exits_1_with_one_sentence(capsys, m
     err = capsys.readouterr().err.strip()
     assert code == 1 and "Traceback" not in err and len(err.splitlines()) == 1
     assert "no first species line was found within the time limit of 1 s" in err
+
+
+def test_a_readers_internal_python_error_is_not_shown(tmp_path, capsys):
+    """music21's kern reader fails on this with Python's own "not enough values to unpack": the user is told
+    what the file is not, not what went wrong inside the reader."""
+    path = tmp_path / "exercise.krn"
+    path.write_text("**kern\n!!! garbage\nxyz\tq\n*-\n")
+    code, err = _run(capsys, ["check", str(path)])
+    _assert_one_sentence(code, err, "exercise.krn could not be read as music: it is not valid Humdrum kern")
+    assert "unpack" not in err and "(" not in err
+
+
+def test_a_note_in_an_impossible_octave_is_refused(tmp_path, capsys):
+    text = FIG5.read_text()
+    path = tmp_path / "octave.musicxml"
+    path.write_text(text.replace("<octave>4</octave>", "<octave>99</octave>", 1))
+    _assert_one_sentence(*_run(capsys, ["check", str(path)]), "99", "outside -1 to 9")
+
+
+@pytest.mark.parametrize("given, words", [("A4-A4", "holds one pitch"), ("C4-G2", "runs downwards"),
+                                          ("G2", "is not a range")])
+def test_a_range_that_is_not_a_range_says_which_way(capsys, given, words):
+    _assert_one_sentence(*_run(capsys, ["generate", "--cf", FIG5_CF, "--species", "2", "--range", given]), words)
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["rules", ""], "the rule code is empty"),
+    (["critic", "evaluate", "--limit", "5"], "add --rerun"),
+    (["critic", "evaluate", "--free", "--limit", "5"], "add --rerun"),
+    (["critic", "score", str(FIG5), "--style", "species", "--voices", "1,2"], "leave out --voices"),
+])
+def test_options_that_would_be_ignored_are_refused(capsys, argv, words):
+    _assert_one_sentence(*_run(capsys, argv), words)
