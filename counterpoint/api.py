@@ -9,6 +9,12 @@ from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
 from counterpoint.catalogue.texture_engine import check_texture
 from counterpoint.errors import InputError, require_int, require_text
 from counterpoint.model.exercise import Exercise
+from counterpoint.model.texture import Texture
+
+
+def _is_score(obj) -> bool:
+    """A music21 stream (a Score, a Part, an Opus), not one of this package's own exercises."""
+    return not isinstance(obj, (Exercise, Texture)) and (hasattr(obj, "parts") or hasattr(obj, "flatten"))
 
 
 def as_exercise(exercise, **overrides) -> Exercise:
@@ -51,12 +57,13 @@ def check(exercise, rules: str | Path | Rulebook = "fux", *, species: int | None
     if mode is not None and not isinstance(mode, str) and type(mode).__name__ != "Mode":
         raise InputError(f"mode must be a string like 'G dorian' or a Mode, not a {type(mode).__name__}.")
     book = load_rulebook(rules)
-    if isinstance(exercise, (str, Path)) or hasattr(exercise, "voices"):
+    if isinstance(exercise, (str, Path, Texture)) or _is_score(exercise):
         reports = check_all(exercise, book, species=species, cf_voice=cf_voice, mode=mode)
         if len(reports) == 1:
             return reports[0]
-        if reports and hasattr(reports[0].exercise, "voices"):
-            raise InputError(f"{Path(exercise).name} holds {len(reports)} exercises ({reports[0].where}, ...); "
+        if reports and (isinstance(reports[0].exercise, Texture) or _is_score(exercise)):
+            name = Path(exercise).name if isinstance(exercise, (str, Path)) else "the score"
+            raise InputError(f"{name} holds {len(reports)} exercises ({reports[0].where}, ...); "
                              "check_all gives a report for each.")
     ex = as_exercise(exercise, species=one_species(species), cf_voice=cf_voice, mode=mode)
     report = check_exercise(ex, book)
@@ -73,26 +80,28 @@ def check_all(exercise, rules: str | Path | Rulebook = "fux", *, species: int | 
     An exercise of such a file that cannot be read raises InputError; with ``errors`` (a list) it is
     recorded there as (where, InputError) and the others are still checked."""
     species = _species(species)
-    if hasattr(exercise, "voices"):  # a Texture
+    if isinstance(exercise, Texture):
         return [check_texture(exercise, load_rulebook(rules))]
-    if not isinstance(exercise, (str, Path)):
+    is_path = isinstance(exercise, (str, Path))
+    if not is_path and not _is_score(exercise):
         return [check(exercise, rules, species=one_species(species), cf_voice=cf_voice, mode=mode)]
     from counterpoint.io.m21 import exercises_from_score, parse_file, score_sections
 
     book = load_rulebook(rules)
-    score = parse_file(exercise)
+    score = parse_file(exercise) if is_path else exercise
+    stem = Path(exercise).stem if is_path else ""
     if is_texture(score, cf_voice):  # one texture, or several one after another (an answer key)
         reports = []
         for where, sub in score_sections(score):
             try:
-                tex = _texture(sub, cf_voice, species, mode, Path(exercise).stem)
+                tex = _texture(sub, cf_voice, species, mode, stem)
             except InputError as exc:
                 if errors is None or not where:
                     raise InputError(f"{where}: {exc}" if where else str(exc)) from None
                 errors.append((where, exc))
                 continue
             report = check_texture(tex, book)
-            report.path, report.where = str(exercise), where
+            report.path, report.where = (str(exercise) if is_path else ""), where
             reports.append(report)
         return reports
     species = one_species(species)
@@ -100,12 +109,13 @@ def check_all(exercise, rules: str | Path | Rulebook = "fux", *, species: int | 
         cf_voice = {"1": "upper", "2": "lower"}.get(str(cf_voice).strip(), cf_voice)
     given = {k: v for k, v in {"species": species, "cf_voice": cf_voice, "mode": mode}.items() if v is not None}
     reports = []
-    given.setdefault("title", Path(exercise).stem)
+    if stem:
+        given.setdefault("title", stem)
     given["cf_voice"] = cf_voice
     given = {k: v for k, v in given.items() if v is not None}
     for where, ex in exercises_from_score(score, errors, **given):
         report = check_exercise(ex, book)
-        report.path, report.where = str(exercise), where
+        report.path, report.where = (str(exercise) if is_path else ""), where
         reports.append(report)
     return reports
 

@@ -11,6 +11,7 @@ standard deviations: the taste of the style being taught, next to Palestrina's.
 from __future__ import annotations
 
 from counterpoint.analysis import idiom_stats, load_profile, profile_distance
+from counterpoint.errors import require_flag
 from counterpoint.generator import GenerateResult, Ranker, clock_start, penalty_rank
 from counterpoint.generator import generate as _generate
 
@@ -119,6 +120,7 @@ def generate(cf, species: int | tuple[int, ...] = 1, position: str = "above", ru
     (2, True)
     """
     start = clock_start(options.pop("start", None))  # loading the critic counts against the time limit too
+    require_flag("critic", critic)
     if isinstance(species, (tuple, list)):
         return _generate_texture(cf, species, position, rules, n, seed, time_limit, rank, options, critic, start)
     why = ""

@@ -17,13 +17,15 @@ from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.registry import BY_CODE
 from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
 from counterpoint.errors import InputError, NoSolutionError
-from counterpoint.generator.domain import candidates, default_range, parse_range
-from counterpoint.generator.search import DEFAULT_EFFORT, Ranker, Search, SearchStats, _Impossible, penalty_rank
+from counterpoint.generator.domain import CF_REGISTER, VOICES, candidates, default_range, parse_range
+from counterpoint.generator.search import DEFAULT_EFFORT, Ranker, Search, SearchStats, _Impossible, checked_rank, \
+    penalty_rank
 from counterpoint.generator.solution import Solution
 from counterpoint.model.build import assemble
 from counterpoint.model.exercise import SPECIES_NAMES, Exercise
 from counterpoint.model.mode import Mode
 from counterpoint.model.notation import parse_notes
+from counterpoint.model.pitch import Pitch
 
 __all__ = ["generate", "Solution", "GenerateResult", "Ranker", "penalty_rank"]
 
@@ -91,6 +93,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     for p in base.cf_pitches:
         if not base.mode.contains(p):
             raise InputError(f"the cantus firmus's {p.name} lies outside {base.mode.label}; a cantus firmus uses only the mode's notes.")
+    _check_register(base.cf_pitches)
     book = load_rulebook(rules)
     _check_cantus(base, book)
     above = position == "above"
@@ -101,11 +104,15 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
         low, high = default_range(base.cf_pitches, above)
     rng = random.Random(seed)
     search = Search(base, species, above, book, low, high, rng)
+    if not search.pitches:
+        where = "its --range" if voice_range else f"the span of voices ({VOICES[0]}–{VOICES[1]}) near the cantus firmus"
+        raise InputError(f"no pitch of {base.mode.label} lies in {where}; a cantus firmus this high or low leaves the "
+                         "counterpoint no room (give its range with --range).")
     search.stats.time_limit = time_limit
     deadline = start + time_limit
     min_diff = max(2, (base.n_bars + 2) // 4) if min_diff is None else min_diff
     pool_size = min(MAX_POOL, max(30, 3 * n)) if pool_size is None else pool_size
-    rank = penalty_rank if rank is None else rank
+    rank = checked_rank(rank, progress) or penalty_rank
     try:
         found = search.run(n, deadline, rank, min_diff, pool_size, progress, max_steps=effort)
     except _Impossible as exc:
@@ -116,6 +123,16 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     result = GenerateResult(found)
     result.stats = search.stats
     return result
+
+
+def _check_register(cf) -> None:
+    """A cantus firmus a voice can sing, give or take an octave: within C1-C7 (the span of voices C2-C6
+    widened by an octave each way), so that a counterpoint has room on either side."""
+    low, high = Pitch.parse(CF_REGISTER[0]), Pitch.parse(CF_REGISTER[1])
+    for p in cf:
+        if not low.diatonic <= p.diatonic <= high.diatonic:
+            raise InputError(f"the cantus firmus's {p.name} lies outside {CF_REGISTER[0]}–{CF_REGISTER[1]}, beyond "
+                             "the voices a counterpoint is written for; transpose it by octaves.")
 
 
 def clock_start(start) -> float:

@@ -25,6 +25,7 @@ def parse_range(text: str) -> tuple[Pitch, Pitch]:
     return low, high
 
 
+CF_REGISTER = ("C1", "C7")  # where a cantus firmus to write against may lie: VOICES widened by an octave each way
 VOICES = ("C2", "C6")  # the span of voices: a line stays within it, unless the cantus firmus itself reaches its edge
 ROOM = 4  # diatonic steps (a fifth) a line above (below) keeps beyond the cantus firmus's top (bottom), even past VOICES
 

@@ -31,6 +31,34 @@ def penalty_rank(solutions: list[Solution]) -> list[float]:
     return [s.penalty for s in solutions]
 
 
+def checked_rank(rank, progress=None) -> Ranker:
+    """A caller's ranker, refused at once unless it is callable (and ``progress`` too), and wrapped so that a
+    ranker returning other than one finite number per solution is refused in one sentence, not followed into
+    a wrong order."""
+    import math
+
+    from counterpoint.errors import InputError
+
+    if progress is not None and not callable(progress):
+        raise InputError(f"progress must be a function of the number of solutions found, not {progress!r}.")
+    if rank is None:
+        return None
+    if not callable(rank):
+        raise InputError(f"rank must be a function from a list of solutions to their costs, not {rank!r}.")
+
+    def ranked(solutions):
+        costs = list(rank(solutions))
+        if len(costs) != len(solutions):
+            raise InputError(f"rank returned {len(costs)} costs for {len(solutions)} solutions; it must give one each.")
+        for c in costs:
+            if isinstance(c, bool) or not isinstance(c, (int, float)) or not math.isfinite(c):
+                raise InputError(f"rank must give each solution a finite number, not {c!r}.")
+        return costs
+
+    ranked.__doc__ = rank.__doc__
+    return ranked
+
+
 @dataclass
 class SearchStats:
     solutions: int = 0

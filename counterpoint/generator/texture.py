@@ -288,8 +288,8 @@ class _Voice:
             florid = w_species >= 2 or (w_species > self.species)
             settings = [s for s in active if s.severity == ERROR and s.rule.voices in roles
                         and (not florid or s.rule.voices == "line" or s.rule.code in FLORID_PAIR)]
-            if not settings:
-                continue
+            if not settings and (out or w != max(fixed)):  # no hard rule for this pair; but one model is needed
+                continue                                   # for the voice's notes, even under a rulebook of none
             ex = Exercise(cf=notes, cp=self.notes, mode=gen.mode, species=self.species, cp_above=v < w,
                           bar_ticks=gen.bar_ticks, title=gen.title)
             others = tuple(nn for k, nn in sorted(fixed.items()) if k != w)
@@ -556,18 +556,21 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     could not be written, and :class:`InputError` for unusable arguments. The same seed gives the same
     textures unless the time limit cuts the search short.
     """
-    from counterpoint.generator import _check_cantus, cantus_exercise, clock_start
+    from counterpoint.generator import _check_cantus, _check_register, cantus_exercise, clock_start
+    from counterpoint.generator.search import checked_rank
 
     # the limit counts from the call (reading the rulebook is in it), or from a caller's own start (its critic)
     t0 = clock_start(start)
     if cf_voice is None and isinstance(species, (tuple, list)):
         cf_voice = len(species) + 1
     species = _validate(species, cf_voice, n, seed, time_limit, mode, effort)
+    rank = checked_rank(rank, progress)
     base = cantus_exercise(cf, mode)
     for p in base.cf_pitches:
         if not base.mode.contains(p):
             raise InputError(f"the cantus firmus's {p.name} lies outside {base.mode.label}; a cantus firmus uses "
                              "only the mode's notes.")
+    _check_register(base.cf_pitches)
     book = load_rulebook(rules)
     _check_cantus(base, book)
     deadline = t0 + 0.9 * time_limit  # a tenth left for the ranking and the final choice
@@ -610,8 +613,7 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     # The ranker (the critic) sees the best by penalty, as many as the construction collects.
     found = sorted(pool.values(), key=rank_order)[:3 * want]
     if rank is not None:  # a cost per texture (lower is better), in place of the penalty
-        for sol, cost in zip(found, rank(found)):
-            sol.score = float(cost)
+        found = _ranked_in_time(found, rank, t0 + time_limit - _FINAL_CHOICE)
     ranked = sorted(found, key=rank_order)
     result = TextureResult(select_diverse(ranked, n, min_diff))
     result.stats = {"textures": len(pool), "tried": gen.tried, "rejected": gen.rejected, "attempts": attempts,
@@ -619,6 +621,25 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
                     "seconds": time.monotonic() - t0, "first_seconds": first,
                     "timed_out": time.monotonic() >= deadline}
     return result
+
+
+_FINAL_CHOICE = 0.15  # seconds kept for the diverse choice and the answer after the ranker has run
+_RANK_CHUNK = 10  # textures the ranker scores at a time, the clock checked between
+
+
+def _ranked_in_time(found: list, rank, end: float) -> list:
+    """``found`` (best by penalty first) with each one's cost from ``rank``, scored a chunk at a time until
+    ``end``: those the time limit leaves unscored are dropped (at least one chunk is always scored), so that a
+    large ``n`` cannot carry the ranking past the limit."""
+    scored = []
+    for k in range(0, len(found), _RANK_CHUNK):
+        if scored and time.monotonic() >= end:
+            break
+        chunk = found[k:k + _RANK_CHUNK]
+        for sol, cost in zip(chunk, rank(chunk)):
+            sol.score = float(cost)
+        scored += chunk
+    return scored
 
 
 def textures_in_rhythm(given: Texture, book: Rulebook, n: int, seed: int, time_limit: float = 2.0) -> list[Texture]:

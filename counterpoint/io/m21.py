@@ -219,6 +219,8 @@ def exercise_from_score(score, *, species: int | None = None, cf_voice: str | No
     """Turn a music21 Score (one or two voices) into an Exercise, inferring what is not given."""
     from music21 import key, stream
 
+    if not isinstance(score, stream.Stream):
+        raise InputError(f"an Exercise is read from a music21 Score or Part, not {type(score).__name__} {str(score)[:40]!r}.")
     parts = list(score.parts) if isinstance(score, stream.Score) else [score]
     voices = []
     texts_all: list[str] = []

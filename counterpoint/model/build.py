@@ -26,6 +26,8 @@ def assemble(
 
     Raises :class:`InputError` with one sentence for anything that cannot be read as a species exercise.
     """
+    _require_notes(cf, "the cantus firmus")
+    _require_notes(cp, "the counterpoint")
     if not cf:
         raise InputError("the cantus firmus has no notes.")
     if any(n.pitch is None for n in cf):
@@ -71,10 +73,20 @@ def assemble(
         mode = infer_mode([n.pitch for n in cf], cf[-1].pitch, signature)
     elif isinstance(mode, str):
         mode = Mode.parse(mode, final=cf[-1].pitch if cf else None)
+    elif not isinstance(mode, Mode):
+        raise InputError(f"mode must be a string like 'G dorian' or a Mode, not {mode!r}.")
     if cp_above is None:
         cp_above = mean_height(sounding) >= mean_height(cf) if sounding else True
     return Exercise(cf=tuple(cf), cp=tuple(cp) if species else (), mode=mode, species=species,
                     cp_above=cp_above, bar_ticks=bar, title=title, inferred=tuple(inferred))
+
+
+def _require_notes(notes, what: str) -> None:
+    """A part is a sequence of Notes (``counterpoint.model.notation.parse_notes`` reads them from text)."""
+    if isinstance(notes, (str, bytes)) or not isinstance(notes, (tuple, list)) \
+            or not all(isinstance(n, Note) for n in notes):
+        raise InputError(f"{what} must be a sequence of Notes (parse_notes reads them from text like \"D4 F4\"), "
+                         f"not {type(notes).__name__} {str(notes)[:40]!r}.")
 
 
 def from_text(cf: str, cp: str | None = None, **kwargs) -> Exercise:

@@ -85,7 +85,12 @@ class Exercise:
         return f"{SPECIES_NAMES[self.species]}, counterpoint {self.position} the cantus firmus, {self.mode.label}"
 
     def with_cp(self, cp: tuple[Note, ...] | list[Note], species: int | None = None) -> Exercise:
-        return replace(self, cp=tuple(cp), species=self.species if species is None else species)
+        """This exercise with another counterpoint (checked as :func:`counterpoint.model.build.assemble` does)."""
+        from counterpoint.model.build import assemble
+
+        return assemble(self.cf, tuple(cp) if isinstance(cp, list) else cp,
+                        species=self.species if species is None else species, cp_above=self.cp_above,
+                        mode=self.mode, title=self.title)
 
     def to_music21(self):
         """A music21 Score of the exercise (the converter lives in counterpoint.io.m21)."""

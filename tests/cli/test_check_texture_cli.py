@@ -76,3 +76,17 @@ def test_marked_copy_keeps_four_parts(tmp_path, capsys):
 def test_library_check_reads_a_texture():
     report = check(FIG160)
     assert report.exercise.n_voices == 4 and report.ok
+
+
+def test_library_check_reads_a_music21_score_as_a_file_is_read():
+    """A music21 Score has a ``voices`` attribute of its own: it must not be taken for a Texture."""
+    from music21 import converter
+
+    from counterpoint.model.build import from_text
+
+    texture = check(converter.parse(str(FIG160)))
+    assert texture.exercise.n_voices == 4 and texture.ok and texture.path == ""
+    planted = from_text("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", "A4 A4 G4 A4 D5 C5 C5 B4 D5 C#5 D5")
+    report = check(planted.to_music21())
+    assert report.exercise.n_bars == 11
+    assert [v.bar for v in report.violations if v.code == "V101"] == [5, 6]  # the demo's two parallel fifths

@@ -546,6 +546,19 @@ def _api_cases():
         pytest.param(lambda: generate(CF, time_limit="5"), "time", id="generate-time-str"),
         pytest.param(lambda: generate(CF, mode=5), "mode", id="generate-mode-int"),
         pytest.param(lambda: generate(CF, time_limit=float("nan")), "time", id="generate-time-nan"),
+        pytest.param(lambda: generate(CF, critic="no"), "critic must be True or False", id="generate-critic-str"),
+        pytest.param(lambda: generate(CF, rank=42), "rank must be a function", id="generate-rank-int"),
+        pytest.param(lambda: generate(CF, species=(1, 1), rank=42), "rank must be a function", id="texture-rank-int"),
+        pytest.param(lambda: generate(CF, progress=42), "progress must be a function", id="generate-progress-int"),
+        pytest.param(lambda: generate(CF, n=3, seed=1, time_limit=2, rank=lambda s: [0.0]),
+                     "rank returned 1 costs for", id="generate-rank-too-few"),
+        pytest.param(lambda: generate(CF, species=(1, 1), n=3, seed=1, time_limit=2, rank=lambda s: ["a"] * len(s)),
+                     "finite number", id="texture-rank-not-numbers"),
+        pytest.param(lambda: generate("C0 D0 C0 D0 C0"), "lies outside C1–C7", id="generate-cf-too-low"),
+        pytest.param(lambda: generate("C8 D8 C8 D8 C8", species=(1, 1)), "lies outside C1–C7", id="texture-cf-too-high"),
+        pytest.param(lambda: counterpoint.from_text(CF, mode=42), "mode must be", id="from_text-mode-int"),
+        pytest.param(lambda: counterpoint.Exercise.from_music21(None), "music21 Score or Part", id="from_music21-None"),
+        pytest.param(lambda: counterpoint.from_text(CF).with_cp("x"), "sequence of Notes", id="with_cp-str"),
     ]
 
 

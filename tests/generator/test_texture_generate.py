@@ -268,3 +268,27 @@ def test_five_voices_are_ranked_by_their_penalty_and_say_why():
     assert found[0].texture.n_voices == 5 and "critic" not in found[0].parts
     assert found[0].score == found[0].penalty
     assert any("free critic reads two to four voices, not five" in note for note in found.stats["notes"])
+
+
+def test_a_rulebook_with_no_rules_still_writes_textures(tmp_path):
+    """No pair of voices has a hard rule to build its model from: one is still built, for the voice's notes."""
+    empty = tmp_path / "none.toml"
+    empty.write_text("")
+    found = generate_texture("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=(1, 1), rules=empty, n=2, seed=1,
+                             time_limit=3)
+    assert len(found) == 2 and all(s.penalty == 0 for s in found)
+
+
+def test_a_large_n_does_not_carry_the_ranking_past_the_time_limit():
+    """The ranker (here a slow one) scores textures a chunk at a time until the limit; the rest are dropped."""
+    import time as clock
+
+    def slow(solutions):
+        clock.sleep(0.01 * len(solutions))
+        return [s.penalty for s in solutions]
+
+    t0 = clock.monotonic()
+    found = generate_texture("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=(1, 1), n=1000, seed=1, time_limit=2,
+                             rank=slow)
+    assert clock.monotonic() - t0 < 4.0  # the limit, with room for a slow machine; unchunked it took 30 s or more
+    assert found and found.stats["timed_out"]
