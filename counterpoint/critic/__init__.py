@@ -51,9 +51,22 @@ def score_file(path, model=None, *, parsed=None, style: str = "auto", voices: tu
     from counterpoint.errors import InputError
     from counterpoint.scorefile import parse_file
 
+    from counterpoint.critic.free import voice_numbers
+
     if style not in ("auto", "species", "free"):
         raise InputError(f"the critic's style is 'auto', 'species' or 'free', not {style!r}.")
+    if not isinstance(path, (str, Path)):
+        raise InputError(f"score_file takes the path of a score file, not {type(path).__name__}; "
+                         "score and score_passage take exercises and music21 scores.")
+    voices = voice_numbers(voices)
+    if voices is not None and style == "species":
+        raise InputError("voices picks the voices the free critic scores; the species critic scores the whole exercise.")
+    if model is not None and not isinstance(model, (CriticModel, dict)):
+        raise InputError(f"model must be a critic model (load_model or load_free_model reads one), not "
+                         f"{type(model).__name__}.")
     path = Path(path)
+    if parsed is not None and not hasattr(parsed, "parts"):
+        raise InputError(f"parsed must be the file as music21 parsed it, not {type(parsed).__name__}.")
     parsed = parsed if parsed is not None else parse_file(path)
     if style == "auto":
         style = auto_style(parsed, path.stem, voices) if model is None else "free" if _is_free(model) else "species"

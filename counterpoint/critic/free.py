@@ -36,7 +36,7 @@ import numpy as np
 from counterpoint.critic.free_features import NAMES, VOICE_COUNTS, window_features
 from counterpoint.critic.free_read import Line, Piece, key_midi, piece_from_model, pieces_from_parsed
 from counterpoint.critic.model import CriticModel
-from counterpoint.errors import InputError
+from counterpoint.errors import InputError, require_int
 from counterpoint.resources import data_dir
 
 WINDOW = 32.0  # quarter lengths: eight whole notes
@@ -137,12 +137,19 @@ def voice_count(model) -> int | None:
 def free_models(model=None) -> dict[int, CriticModel]:
     """{2: model, 3: model, 4: model}: the installed ones, or those given (a dict, or one model for its voice count)."""
     if isinstance(model, dict):
+        for k, m in model.items():
+            if not isinstance(m, CriticModel) or voice_count(m) != k:
+                raise InputError(f"a dict of free models maps a voice count to its model ({{2: load_free_model(...)}}); "
+                                 f"{k!r} maps to {type(m).__name__}.")
         return model
     if isinstance(model, CriticModel):
         k = voice_count(model)
         if k is None:
             raise InputError("that model is not a free-polyphony critic model.")
         return {k: model}
+    if model is not None:
+        raise InputError(f"model must be a free critic model (load_free_model) or a dict of them, not "
+                         f"{type(model).__name__}; load a file first.")
     return {k: _cached(str(default_free_model_path(k))) for k in VOICE_COUNTS}
 
 
@@ -194,6 +201,8 @@ def score_passage(item, model=None, voices: tuple[int, ...] | None = None, reaso
     ``voices`` chooses voices by number from the top (1 is the highest part), e.g. ``(1, 2, 3)`` of a
     six-voice piece; without it a piece of more than four voices is refused.
     """
+    require_int("reasons", reasons, 0, 100)
+    voices = voice_numbers(voices)
     piece = as_piece(item)
     models = free_models(model)
     k, wins = scored_windows(piece, voices, models)
@@ -208,6 +217,17 @@ def score_passage(item, model=None, voices: tuple[int, ...] | None = None, reaso
         out.append({"start": round(a, 4), "end": round(b, 4), "bars": f"{piece.bar_at(a)}-{piece.bar_at(b - 1e-6)}",
                     "voices": [piece.lines[i].name for i in top_first], "score": round(float(x), 4)})
     return FreeScore(float(s.mean()), out, m.reasons(X.mean(axis=0), reasons))
+
+
+def voice_numbers(voices) -> tuple[int, ...] | None:
+    """``voices`` as a tuple of distinct voice numbers from 1 (None stays None); one sentence otherwise."""
+    if voices is None:
+        return None
+    if isinstance(voices, (str, bytes)) or not isinstance(voices, (tuple, list)) or not voices \
+            or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in voices) \
+            or len(set(voices)) != len(voices):
+        raise InputError(f"voices must be distinct voice numbers from 1 (the highest), like (1, 2, 3), not {voices!r}.")
+    return tuple(voices)
 
 
 def scored_windows(piece: Piece, voices: tuple[int, ...] | None, available) -> tuple[int, list]:

@@ -13,6 +13,9 @@ from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import load_rulebook
 from counterpoint.critic.features import batches, Texture, count_matrix, extract
 from counterpoint.critic.model import CriticModel, load_model
+from counterpoint.errors import InputError, require_int
+from counterpoint.model.exercise import Exercise
+import counterpoint.model.texture as texture_model  # (features.Texture is the critic's batch of lines)
 
 # Ranking cost = rule penalty + w * (1 - critic score), with w the model's blend weight for the line's
 # species (``blend_weights``), stored in model.json beside the trees (metadata "blend_by_species") and
@@ -54,6 +57,25 @@ def _exercise(item):
     return getattr(item, "exercise", item)
 
 
+def _scorable(item, what: str = "the critic scores") -> None:
+    """A two-voice Exercise with a counterpoint, or a Solution holding one; one sentence otherwise."""
+    ex = _exercise(item)
+    if not isinstance(ex, Exercise):
+        raise InputError(f"{what} a two-voice Exercise or a generated Solution (score_file reads a file, "
+                         f"score_texture a texture), not {type(item).__name__}.")
+    if not ex.species:
+        raise InputError("this exercise has no counterpoint; the critic scores a counterpoint against its cantus firmus.")
+
+
+def _model(model) -> CriticModel:
+    """The model given, or the installed one; one sentence for anything else (a path: load it first)."""
+    if model is None:
+        return cached_model()
+    if not isinstance(model, CriticModel):
+        raise InputError(f"model must be a CriticModel (load_model(path) reads one), not {type(model).__name__}.")
+    return model
+
+
 def _report(item, book):
     report = getattr(item, "report", None)
     return report if report is not None else check_exercise(_exercise(item), book)
@@ -72,13 +94,19 @@ def features(items: Sequence, model: CriticModel) -> np.ndarray:
 
 def score_many(items: Sequence, model: CriticModel | None = None) -> np.ndarray:
     """Critic scores for solutions or exercises: one pass of the model over the whole pool."""
-    model = model or cached_model()
+    model = _model(model)
+    if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
+        raise InputError(f"score_many takes a list of exercises or solutions, not {type(items).__name__}.")
+    for item in items:
+        _scorable(item, "score_many scores")
     return model.score(features(items, model)) if len(items) else np.zeros(0)
 
 
 def score(item, model: CriticModel | None = None, reasons: int = 3) -> CriticScore:
     """The critic's score of one solution or exercise, with the features that weigh most for and against."""
-    model = model or cached_model()
+    model = _model(model)
+    require_int("reasons", reasons, 0, 100)
+    _scorable(item)
     x = features([item], model)[0]
     return CriticScore(float(model.score(x)[0]), model.reasons(x, reasons))
 
@@ -108,7 +136,11 @@ def texture_pairs(texture) -> list[tuple[str, object]]:
 def score_texture(texture, model: CriticModel | None = None, reasons: int = 3) -> TextureScore:
     """The critic's score of a texture, until the critic has a texture model of its own: the mean over its voice
     pairs (:func:`texture_pairs`), with the reasons of the mean features and each pair's score."""
-    model = model or cached_model()
+    model = _model(model)
+    require_int("reasons", reasons, 0, 100)
+    texture = getattr(texture, "texture", texture)  # a generated TextureSolution
+    if not isinstance(texture, texture_model.Texture):
+        raise InputError(f"score_texture scores a Texture of three voices or more, not {type(texture).__name__}.")
     pairs = texture_pairs(texture)
     X = features([ex for _, ex in pairs], model)
     scores = model.score(X)

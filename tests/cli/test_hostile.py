@@ -27,6 +27,7 @@ from tests.support import FUX_DIR
 
 FIG5 = FUX_DIR / "fig-005-cf-lower.musicxml"
 CF = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"
+CP = "A4 A4 G4 A4 B4 C5 C5 B4 D5 C#5 D5"
 GEN = ["generate", "--cf", CF, "--species", "1", "-n", "1", "--time-limit", "0.3", "--no-critic"]
 MEMORY_LIMIT = 500 * 2**20
 ROOT = os.geteuid() == 0
@@ -522,6 +523,8 @@ def test_hostile_case(case: Case, tmp_path, capsys):
 
 def _api_cases():
     import counterpoint
+    from counterpoint import critic
+    from counterpoint.critic import free
     from counterpoint.model.notation import parse_notes
     from counterpoint.ranking import generate
     from counterpoint.model.pitch import Pitch
@@ -559,6 +562,20 @@ def _api_cases():
         pytest.param(lambda: counterpoint.from_text(CF, mode=42), "mode must be", id="from_text-mode-int"),
         pytest.param(lambda: counterpoint.Exercise.from_music21(None), "music21 Score or Part", id="from_music21-None"),
         pytest.param(lambda: counterpoint.from_text(CF).with_cp("x"), "sequence of Notes", id="with_cp-str"),
+        pytest.param(lambda: critic.score(CF), "two-voice Exercise or a generated Solution", id="score-str"),
+        pytest.param(lambda: critic.score(counterpoint.from_text(CF)), "no counterpoint", id="score-cf-alone"),
+        pytest.param(lambda: critic.score(counterpoint.from_text(CF, CP), model="m.json"), "load_model",
+                     id="score-model-path"),
+        pytest.param(lambda: critic.score(counterpoint.from_text(CF, CP), reasons="3"), "reasons", id="score-reasons-str"),
+        pytest.param(lambda: critic.score_many("abc"), "a list of exercises", id="score_many-str"),
+        pytest.param(lambda: critic.score_texture(counterpoint.from_text(CF, CP)), "Texture of three voices",
+                     id="score_texture-exercise"),
+        pytest.param(lambda: critic.score_file(42), "path of a score file", id="score_file-int"),
+        pytest.param(lambda: critic.score_file(str(FIG5), voices=2), "voice numbers", id="score_file-voices-int"),
+        pytest.param(lambda: free.score_passage(counterpoint.from_text(CF, CP), model="x"), "load_free_model",
+                     id="score_passage-model-str"),
+        pytest.param(lambda: free.score_passage(counterpoint.from_text(CF, CP), model={2: None}), "maps to NoneType",
+                     id="score_passage-model-dict"),
     ]
 
 
