@@ -153,7 +153,7 @@ def _validate(species, position, n, seed, time_limit, mode, effort, min_diff, po
         if value < low or (high is not None and value > high):
             raise InputError(f"{name} must be {'at least ' + str(low) if high is None else f'from {low} to {high}'}, not {value}.")
 
-    if isinstance(species, bool) or species not in (1, 2, 3, 4, 5):
+    if isinstance(species, bool) or not isinstance(species, int) or species not in (1, 2, 3, 4, 5):
         raise InputError(f"species {species!r} does not exist; use 1, 2, 3, 4 or 5.")
     if position not in ("above", "below"):
         raise InputError(f"position must be 'above' or 'below', not {position!r}.")

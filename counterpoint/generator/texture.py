@@ -139,7 +139,7 @@ def _validate(species, cf_voice, n, seed, time_limit, mode, effort) -> tuple[int
         raise InputError(f"give 2 to {MAX_VOICES - 1} species (one per free voice) for three voices or more, "
                          f"not {len(species)}.")
     for s in species:
-        if isinstance(s, bool) or s not in (1, 2, 3, 4, 5):
+        if isinstance(s, bool) or not isinstance(s, int) or s not in (1, 2, 3, 4, 5):
             raise InputError(f"species {s!r} does not exist; each free voice's species is 1, 2, 3, 4 or 5.")
     total = len(species) + 1
     if isinstance(cf_voice, bool) or not isinstance(cf_voice, int) or not 1 <= cf_voice <= total:
