@@ -146,8 +146,8 @@ def _validate(species, cf_voice, n, seed, time_limit, mode, effort) -> tuple[int
         raise InputError(f"the cantus firmus's voice counts from 1 (the highest) to {total}, not {cf_voice!r}.")
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_N:
         raise InputError(f"n must be a whole number from 1 to {MAX_N}, not {n!r}.")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise InputError(f"the seed must be a whole number, not {seed!r}.")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not -(2 ** 63) <= seed <= 2 ** 63):
+        raise InputError(f"the seed must be a whole number from {-(2 ** 63)} to {2 ** 63}, as for two voices, not {seed!r}.")
     if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or not math.isfinite(time_limit) \
             or time_limit < MIN_TIME_LIMIT:
         raise InputError(f"the time limit must be a finite number of seconds, at least {MIN_TIME_LIMIT:g}, "

@@ -560,6 +560,8 @@ def _api_cases():
         pytest.param(lambda: generate("C0 D0 C0 D0 C0"), "lies outside C1–C7", id="generate-cf-too-low"),
         pytest.param(lambda: generate("C8 D8 C8 D8 C8", species=(1, 1)), "lies outside C1–C7", id="texture-cf-too-high"),
         pytest.param(lambda: counterpoint.from_text(CF, mode=42), "mode must be", id="from_text-mode-int"),
+        pytest.param(lambda: generate(CF, species=(1, 1), seed=2 ** 80), "the seed must be", id="texture-seed-huge"),
+        pytest.param(lambda: generate(CF, species=1.0), "species 1.0 does not exist", id="generate-species-float"),
         pytest.param(lambda: counterpoint.Exercise.from_music21(None), "music21 Score or Part", id="from_music21-None"),
         pytest.param(lambda: counterpoint.from_text(CF).with_cp("x"), "sequence of Notes", id="with_cp-str"),
         pytest.param(lambda: critic.score(CF), "two-voice Exercise or a generated Solution", id="score-str"),
