@@ -19,6 +19,7 @@ from counterpoint.model.exercise import Exercise
 from counterpoint.model.pitch import Pitch
 
 VERIFIED = 20  # the best lines checked in full before they are handed out
+VERIFY_RESERVE = 0.1  # seconds kept, after the diverse choice, for checking those lines in full
 MAX_STEPS = 1_500  # improvement steps at most; the search usually converges well before
 # The default effort by species: first species has few notes and settles within a hundred steps.
 DEFAULT_EFFORT = {1: 60, 2: MAX_STEPS, 3: MAX_STEPS, 4: 300, 5: MAX_STEPS}
@@ -212,7 +213,10 @@ class Search:
         if progress:
             progress(len(pool))
         chosen = []
-        for k, sol in enumerate(select(sorted(pool.values(), key=rank_order), n, min_diff)):
+        picked = select(sorted(pool.values(), key=rank_order), n, min_diff, deadline=deadline - VERIFY_RESERVE)
+        if len(picked) < n and time.monotonic() > deadline - VERIFY_RESERVE:
+            self.stats.timed_out = True  # the diverse choice itself was cut by the limit
+        for k, sol in enumerate(picked):
             # Every line keeps the hard rules by construction and its report is check's (both tested); the
             # best are checked once more in full all the same, a guard against a rule that misdeclares its reach.
             if k < VERIFIED:
@@ -236,21 +240,23 @@ def _bar_of(model: PitchModel, attack: int) -> int | None:
     return model.ctx.cp[min(attack + 1, model.n - 1)].bar
 
 
-def select_diverse(ranked: list[Solution], n: int, min_diff: int) -> list[Solution]:
+def select_diverse(ranked: list[Solution], n: int, min_diff: int, deadline: float | None = None) -> list[Solution]:
     """The best ``n`` in rank order, each differing from every better one in at least ``min_diff`` bars.
 
     A bar differs when any note struck in it differs in pitch or rhythm (a tied note counts once, in the
     bar where it is struck). When the pool holds fewer such lines, the requirement is relaxed one bar at
     a time (never below one), so the caller still gets ``n`` distinct lines, as different as the pool allows.
+    The comparisons grow with ``n`` times the pool: past ``deadline`` (a monotonic time) the choice stops with
+    the lines chosen so far, always the best one among them.
     """
     chosen: list[Solution] = []
     for need in range(max(1, min_diff), 0, -1):
         for sol in ranked:
-            if len(chosen) == n:
+            if len(chosen) == n or (chosen and deadline is not None and time.monotonic() > deadline):
                 break
             if all(sol is not c and _difference(sol, c) >= need for c in chosen):
                 chosen.append(sol)
-        if len(chosen) == n:
+        if len(chosen) == n or (chosen and deadline is not None and time.monotonic() > deadline):
             break
     order = {id(s): k for k, s in enumerate(ranked)}
     chosen.sort(key=lambda s: order[id(s)])

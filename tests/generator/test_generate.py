@@ -196,3 +196,15 @@ def test_fourth_species_breaks_the_chain_when_no_unbroken_chain_fits():
     found = generate("C4 D4 F4 E4 G4 F4 E4 D4 C4", species=4, position="below", n=2, seed=1, time_limit=5, effort=0)
     assert found and all(check(s.exercise).ok for s in found)
     assert any("D207" in s.report.codes() for s in found)  # a broken chain, which fux tolerates as a warning
+
+
+def test_the_diverse_choice_stops_at_its_deadline_with_the_best_line_first():
+    """Choosing n lines that differ compares each with those chosen, so a large n grows with n times the pool;
+    past its deadline the choice stops, and the best line is always in it."""
+    from counterpoint.generator.search import select_diverse
+
+    found = generate(FIG5_CF, species=1, n=30, seed=1, time_limit=5, min_diff=1)
+    ranked = list(found)
+    assert len(select_diverse(ranked, 30, 3)) == 30
+    cut = select_diverse(ranked, 30, 3, deadline=time.monotonic() - 1)
+    assert cut == [ranked[0]]
