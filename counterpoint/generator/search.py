@@ -19,7 +19,6 @@ from counterpoint.model.exercise import Exercise
 from counterpoint.model.pitch import Pitch
 
 VERIFIED = 20  # the best lines checked in full before they are handed out
-VERIFY_RESERVE = 0.1  # seconds kept, after the diverse choice, for checking those lines in full
 MAX_STEPS = 1_500  # improvement steps at most; the search usually converges well before
 # The default effort by species: first species has few notes and settles within a hundred steps.
 DEFAULT_EFFORT = {1: 60, 2: MAX_STEPS, 3: MAX_STEPS, 4: 300, 5: MAX_STEPS}
@@ -213,8 +212,10 @@ class Search:
         if progress:
             progress(len(pool))
         chosen = []
-        picked = select(sorted(pool.values(), key=rank_order), n, min_diff, deadline=deadline - VERIFY_RESERVE)
-        if len(picked) < n and time.monotonic() > deadline - VERIFY_RESERVE:
+        # The choice may run to the deadline itself (the improvement stopped at ``final``, before it): only a
+        # large n can take it so far, and then the lines chosen so far are handed out.
+        picked = select(sorted(pool.values(), key=rank_order), n, min_diff, deadline=deadline)
+        if len(picked) < n and time.monotonic() > deadline:
             self.stats.timed_out = True  # the diverse choice itself was cut by the limit
         for k, sol in enumerate(picked):
             # Every line keeps the hard rules by construction and its report is check's (both tested); the
