@@ -166,7 +166,8 @@ def _part_notes(part, label: str) -> tuple[list[Note], list[str]]:
             continue
         if isinstance(el, chord.Chord):
             bar = getattr(el, "measureNumber", None)
-            raise InputError(f"the {label} has a chord{f' in bar {bar}' if bar else ''}; each voice must be a single line.")
+            who = label if label.startswith("part ") else f"the {label}"
+            raise InputError(f"{who} has a chord{f' in bar {bar}' if bar else ''}; each voice must be a single line.")
         if isinstance(el, note.Rest):
             notes.append(Note(None, start, dur))
             continue

@@ -56,7 +56,8 @@ def assemble(
             if a.tie and a.pitch != b.pitch:
                 raise InputError(f"a tie joins {a.pitch} to a different pitch, {b.pitch}.")
     elif species:
-        raise InputError(f"species {species} was asked for, but the exercise has no counterpoint.")
+        raise InputError(f"the counterpoint's staff is empty, though species {species} is asked for; write the "
+                         "counterpoint first, or let `counterpoint fill` write one.")
 
     if species is None:
         species = infer_species(cp, bar, len(cf)) if sounding else 0

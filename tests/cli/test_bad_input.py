@@ -93,7 +93,7 @@ def test_rest_inside_cantus_firmus(tmp_path, capsys):
 
 def test_missing_part(tmp_path, capsys):
     path = _score_file(tmp_path, _whole("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"))
-    _assert_one_sentence(*_run(capsys, ["check", "--species", "2", str(path)]), "no counterpoint")
+    _assert_one_sentence(*_run(capsys, ["check", "--species", "2", str(path)]), "staff is empty")
 
 
 def test_cantus_firmus_too_long(capsys):
@@ -216,3 +216,13 @@ def test_a_range_that_is_not_a_range_says_which_way(capsys, given, words):
 ])
 def test_options_that_would_be_ignored_are_refused(capsys, argv, words):
     _assert_one_sentence(*_run(capsys, argv), words)
+
+
+def test_checking_an_unfilled_worksheet_says_the_staff_is_empty(tmp_path, capsys):
+    """A teacher checks a worksheet before anyone has filled it: the label asks for a species, the staff is
+    empty; the message says so and points to `fill`, not to a --species the teacher never gave."""
+    from music21 import note
+
+    path = _score_file(tmp_path, _whole("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4"),
+                       [note.Rest(quarterLength=4) for _ in range(11)], name="worksheet.musicxml")
+    _assert_one_sentence(*_run(capsys, ["check", "--species", "1", str(path)]), "staff is empty", "counterpoint fill")
