@@ -33,7 +33,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from counterpoint.api import check, check_all
+    from counterpoint.api import check, check_all, one_species
     from counterpoint.catalogue.rulebook import load_rulebook
     from counterpoint.cli.report_text import format_report, total
 
@@ -59,8 +59,6 @@ def run(args) -> int:
         try:
             if path is None:
                 from counterpoint.model.build import from_text
-
-                from counterpoint.api import one_species
 
                 ex = from_text(args.cf, args.cp, species=one_species(args.species) if args.cp else 0,
                                cp_above=not args.below if args.cp else None, mode=args.mode)

@@ -47,11 +47,9 @@ def score_file(path, model=None, *, parsed=None, style: str = "auto", voices: tu
     """
     from pathlib import Path
 
-    from counterpoint.critic.free import as_piece_named, score_passage
+    from counterpoint.critic.free import as_piece_named, score_passage, voice_numbers
     from counterpoint.errors import InputError
     from counterpoint.scorefile import parse_file
-
-    from counterpoint.critic.free import voice_numbers
 
     if style not in ("auto", "species", "free"):
         raise InputError(f"the critic's style is 'auto', 'species' or 'free', not {style!r}.")

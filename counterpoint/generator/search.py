@@ -36,6 +36,7 @@ def checked_rank(rank, progress=None) -> Ranker:
     ranker returning other than one finite number per solution is refused in one sentence, not followed into
     a wrong order."""
     import math
+    from numbers import Real
 
     from counterpoint.errors import InputError
 
@@ -51,7 +52,7 @@ def checked_rank(rank, progress=None) -> Ranker:
         if len(costs) != len(solutions):
             raise InputError(f"rank returned {len(costs)} costs for {len(solutions)} solutions; it must give one each.")
         for c in costs:
-            if isinstance(c, bool) or not isinstance(c, (int, float)) or not math.isfinite(c):
+            if isinstance(c, bool) or not isinstance(c, Real) or not math.isfinite(c):
                 raise InputError(f"rank must give each solution a finite number, not {c!r}.")
         return costs
 

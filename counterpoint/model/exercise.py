@@ -88,8 +88,9 @@ class Exercise:
         """This exercise with another counterpoint (checked as :func:`counterpoint.model.build.assemble` does)."""
         from counterpoint.model.build import assemble
 
+        keep = self.species or None  # a cantus firmus alone: the new line's species is inferred from its rhythm
         return assemble(self.cf, tuple(cp) if isinstance(cp, list) else cp,
-                        species=self.species if species is None else species, cp_above=self.cp_above,
+                        species=keep if species is None else species, cp_above=self.cp_above if keep else None,
                         mode=self.mode, title=self.title)
 
     def to_music21(self):
