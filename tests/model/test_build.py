@@ -35,3 +35,11 @@ def test_notation_round_trip():
 def test_bad_exercises(cf, cp, words):
     with pytest.raises(InputError, match=words):
         from_text(cf, cp)
+
+
+def test_with_cp_checks_the_new_line_and_infers_what_a_cantus_firmus_alone_cannot_say():
+    cf = from_text("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4")
+    below = cf.with_cp(parse_notes("D3 D3 A2 B2 G2 A2 F2 G2 A2 C#3 D3"))
+    assert (below.species, below.cp_above, len(below.cp)) == (1, False, 11)
+    with pytest.raises(InputError, match="must end together"):
+        cf.with_cp(parse_notes("D3 D3 A2"))
