@@ -79,8 +79,9 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     Raises :class:`NoSolutionError` (naming the rules in conflict) when no line exists or the cantus
     firmus itself breaks a rule, and :class:`InputError` for unusable input.
 
-    Ranking: ``rank``, a function from a list of solutions to their costs (lower first); by default the
-    rule penalty alone. :func:`counterpoint.generate` (``counterpoint.ranking``) adds the critic.
+    Ranking: ``rank``, a function from a list of solutions to their costs (lower first, one finite number
+    each, a solution's cost independent of the others listed: the search calls it on many lists); by default
+    the rule penalty alone. :func:`counterpoint.generate` (``counterpoint.ranking``) adds the critic.
 
     The time limit counts from the call (reading the rulebook and building the model are in it), or from
     ``start`` (a :func:`time.monotonic` reading) when a caller did work of its own for the same request first.

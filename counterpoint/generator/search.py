@@ -23,7 +23,9 @@ MAX_STEPS = 1_500  # improvement steps at most; the search usually converges wel
 # The default effort by species: first species has few notes and settles within a hundred steps.
 DEFAULT_EFFORT = {1: 60, 2: MAX_STEPS, 3: MAX_STEPS, 4: 300, 5: MAX_STEPS}
 MAX_FAILED_RHYTHMS = 40  # rhythms searched to exhaustion before a species 4-5 exercise is declared impossible
-Ranker = Callable[[list[Solution]], list[float]]  # costs for a pool of solutions, lower ranks higher
+# Costs for a list of solutions, lower ranks higher. The searches call a ranker on many lists (the pool, each
+# step's new lines, a texture pool a chunk at a time), so a solution's cost must not depend on the others listed.
+Ranker = Callable[[list[Solution]], list[float]]
 
 
 def penalty_rank(solutions: list[Solution]) -> list[float]:
