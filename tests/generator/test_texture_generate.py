@@ -284,11 +284,11 @@ def test_a_large_n_does_not_carry_the_ranking_past_the_time_limit():
     import time as clock
 
     def slow(solutions):
-        clock.sleep(0.01 * len(solutions))
+        clock.sleep(0.05 * len(solutions))
         return [s.penalty for s in solutions]
 
     t0 = clock.monotonic()
     found = generate_texture("D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", species=(1, 1), n=1000, seed=1, time_limit=2,
                              rank=slow)
-    assert clock.monotonic() - t0 < 6.0  # the limit, with room for a slow machine; unchunked it took 30 s or more
+    assert clock.monotonic() - t0 < 6.0  # room for a slow machine; unchunked: 590 textures, about 30 s
     assert found and found.stats["timed_out"]
