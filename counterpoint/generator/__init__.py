@@ -91,10 +91,7 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     time_limit = DEFAULT_TIME_LIMIT[species] if time_limit is None else time_limit
     effort = DEFAULT_EFFORT[species] if effort is None else effort
     base = cantus_exercise(cf, mode)
-    for p in base.cf_pitches:
-        if not base.mode.contains(p):
-            raise InputError(f"the cantus firmus's {p.name} lies outside {base.mode.label}; a cantus firmus uses only the mode's notes.")
-    _check_register(base.cf_pitches)
+    _check_pitches(base)
     book = load_rulebook(rules)
     _check_cantus(base, book)
     above = position == "above"
@@ -126,11 +123,16 @@ def generate(cf, species: int = 1, position: str = "above", rules: str | Path | 
     return result
 
 
-def _check_register(cf) -> None:
-    """A cantus firmus a voice can sing, give or take an octave: within C1-C7 (the span of voices C2-C6
-    widened by an octave each way), so that a counterpoint has room on either side."""
+def _check_pitches(base: Exercise) -> None:
+    """A cantus firmus to write against (two voices or a texture) keeps to its mode's notes and lies where a voice
+    can sing it, give or take an octave: within C1-C7 (the span of voices C2-C6 widened by an octave each way),
+    so that a counterpoint has room on either side."""
+    for p in base.cf_pitches:
+        if not base.mode.contains(p):
+            raise InputError(f"the cantus firmus's {p.name} lies outside {base.mode.label}; a cantus firmus uses only "
+                             "the mode's notes.")
     low, high = Pitch.parse(CF_REGISTER[0]), Pitch.parse(CF_REGISTER[1])
-    for p in cf:
+    for p in base.cf_pitches:
         if not low.diatonic <= p.diatonic <= high.diatonic:
             raise InputError(f"the cantus firmus's {p.name} lies outside {CF_REGISTER[0]}–{CF_REGISTER[1]}, beyond "
                              "the voices a counterpoint is written for; transpose it by octaves.")

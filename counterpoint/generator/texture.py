@@ -556,7 +556,7 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     could not be written, and :class:`InputError` for unusable arguments. The same seed gives the same
     textures unless the time limit cuts the search short.
     """
-    from counterpoint.generator import _check_cantus, _check_register, cantus_exercise, clock_start
+    from counterpoint.generator import _check_cantus, _check_pitches, cantus_exercise, clock_start
     from counterpoint.generator.search import checked_rank
 
     # the limit counts from the call (reading the rulebook is in it), or from a caller's own start (its critic)
@@ -566,11 +566,7 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     species = _validate(species, cf_voice, n, seed, time_limit, mode, effort)
     rank = checked_rank(rank, progress)
     base = cantus_exercise(cf, mode)
-    for p in base.cf_pitches:
-        if not base.mode.contains(p):
-            raise InputError(f"the cantus firmus's {p.name} lies outside {base.mode.label}; a cantus firmus uses "
-                             "only the mode's notes.")
-    _check_register(base.cf_pitches)
+    _check_pitches(base)
     book = load_rulebook(rules)
     _check_cantus(base, book)
     deadline = t0 + 0.9 * time_limit  # a tenth left for the ranking and the final choice
