@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from counterpoint.catalogue.engine import check_exercise
 from counterpoint.catalogue.rulebook import Rulebook
+from counterpoint.generator import diverse
 from counterpoint.generator.domain import candidates, contour_domains
 from counterpoint.generator.model import PitchModel, SearchTimeout, hard_settings
 from counterpoint.generator.optimise import Line, Optimiser, line_key, rank_order
@@ -245,32 +246,10 @@ def _bar_of(model: PitchModel, attack: int) -> int | None:
 
 
 def select_diverse(ranked: list[Solution], n: int, min_diff: int, deadline: float | None = None) -> list[Solution]:
-    """The best ``n`` in rank order, each differing from every better one in at least ``min_diff`` bars.
-
-    A bar differs when any note struck in it differs in pitch or rhythm (a tied note counts once, in the
-    bar where it is struck). When the pool holds fewer such lines, the requirement is relaxed one bar at
-    a time (never below one), so the caller still gets ``n`` distinct lines, as different as the pool allows.
-    The comparisons grow with ``n`` times the pool: past ``deadline`` (a monotonic time) the choice stops with
-    the lines chosen so far, always the best one among them.
-    """
-    chosen: list[Solution] = []
-    for need in range(max(1, min_diff), 0, -1):
-        for sol in ranked:
-            if len(chosen) == n or (chosen and deadline is not None and time.monotonic() > deadline):
-                break
-            if all(sol is not c and _difference(sol, c) >= need for c in chosen):
-                chosen.append(sol)
-        if len(chosen) == n or (chosen and deadline is not None and time.monotonic() > deadline):
-            break
-    order = {id(s): k for k, s in enumerate(ranked)}
-    chosen.sort(key=lambda s: order[id(s)])
-    return chosen
-
-
-def _difference(a: Solution, b: Solution) -> int:
-    """Bars in which the two lines strike different notes."""
-    xa, xb = _bars(a), _bars(b)
-    return sum(1 for p, q in zip(xa, xb) if p != q) + abs(len(xa) - len(xb))
+    """The best ``n`` lines in rank order that differ in at least ``min_diff`` bars (:mod:`.diverse`). A bar
+    differs when any note struck in it differs in pitch or rhythm (a tied note counts once, in the bar where it
+    is struck)."""
+    return diverse.select_diverse(ranked, n, min_diff, _bars, deadline)
 
 
 def _bars(sol: Solution) -> tuple[tuple, ...]:

@@ -45,6 +45,7 @@ from counterpoint.catalogue.rulebook import Rulebook, load_rulebook
 from counterpoint.catalogue.texture_context import TextureContext
 from counterpoint.catalogue.texture_engine import FLORID_PAIR, check_texture, pair_roles
 from counterpoint.errors import InputError, NoSolutionError
+from counterpoint.generator import diverse
 from counterpoint.generator.domain import VOICES, candidates, contour_domains
 from counterpoint.generator.model import PENDING, PitchModel, SearchTimeout, _CadenceFirst, window_holds
 from counterpoint.generator.rhythm import PATTERNS, licensed_patterns, rhythm_notes, sample_rhythm
@@ -611,7 +612,8 @@ def generate_texture(cf, species=(1, 1), cf_voice: int | None = None, rules="fux
     if rank is not None:  # a cost per texture (lower is better), in place of the penalty
         found = _ranked_in_time(found, rank, t0 + time_limit - _FINAL_CHOICE)
     ranked = sorted(found, key=rank_order)
-    result = TextureResult(select_diverse(ranked, n, min_diff))
+    # The choice may run to the limit itself (a large n): then the textures chosen so far are handed out.
+    result = TextureResult(select_diverse(ranked, n, min_diff, deadline=t0 + time_limit))
     result.stats = {"textures": len(pool), "tried": gen.tried, "rejected": gen.rejected, "attempts": attempts,
                     "steps": polished["steps"], "improved": polished["improved"],
                     "seconds": time.monotonic() - t0, "first_seconds": first,
@@ -674,22 +676,11 @@ def _solution(tex: Texture, report: Report) -> TextureSolution:
     return TextureSolution(tex, report, score=report.penalty, parts={"penalty": report.penalty})
 
 
-def select_diverse(ranked: list[TextureSolution], n: int, min_diff: int) -> list[TextureSolution]:
-    """The best ``n`` in rank order, each differing from every better one in at least ``min_diff`` bars (a bar
-    differs when any voice strikes other notes there); relaxed a bar at a time when too few differ so much."""
-    bars = {id(s): _bars(s) for s in ranked}
-    chosen: list[TextureSolution] = []
-    for need in range(max(1, min_diff), 0, -1):
-        for sol in ranked:
-            if len(chosen) == n:
-                break
-            mine = bars[id(sol)]
-            if all(sol is not c and sum(a != b for a, b in zip(mine, bars[id(c)])) >= need for c in chosen):
-                chosen.append(sol)
-        if len(chosen) == n:
-            break
-    order = {id(s): k for k, s in enumerate(ranked)}
-    return sorted(chosen, key=lambda s: order[id(s)])
+def select_diverse(ranked: list[TextureSolution], n: int, min_diff: int,
+                   deadline: float | None = None) -> list[TextureSolution]:
+    """The best ``n`` textures in rank order that differ in at least ``min_diff`` bars (:mod:`.diverse`); a bar
+    differs when any voice strikes other notes there."""
+    return diverse.select_diverse(ranked, n, min_diff, _bars, deadline)
 
 
 def _bars(sol: TextureSolution) -> tuple:

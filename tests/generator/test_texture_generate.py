@@ -292,3 +292,20 @@ def test_a_large_n_does_not_carry_the_ranking_past_the_time_limit():
                              rank=slow)
     assert clock.monotonic() - t0 < 6.0  # room for a slow machine; unchunked: 590 textures, about 30 s
     assert found and found.stats["timed_out"]
+
+
+def test_the_diverse_choice_of_textures_differs_in_bars_and_stops_at_its_deadline():
+    """The top textures differ from each other in at least the bars asked for; past its deadline the choice
+    stops with the best texture alone, so a large n cannot carry it past the time limit."""
+    import time as clock
+
+    from counterpoint.generator.texture import _bars, select_diverse
+
+    found = generate_texture(DORIAN, species=(1, 1), n=12, seed=1, time_limit=4)
+    ranked = list(found)
+    chosen = select_diverse(ranked, 5, 3)
+    assert len(chosen) == 5 and chosen[0] is ranked[0]
+    for k, a in enumerate(chosen):
+        for b in chosen[k + 1:]:
+            assert sum(p != q for p, q in zip(_bars(a), _bars(b))) >= 3
+    assert select_diverse(ranked, 5, 3, deadline=clock.monotonic() - 1) == [ranked[0]]
