@@ -18,3 +18,19 @@ def test_every_rule_is_in_the_reference():
     text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     for rule in RULES:
         assert f"### {rule.code} `{rule.name}`" in text
+
+
+def test_every_option_in_the_reference_says_what_it_means():
+    """The options table of each rule gives a meaning for every option, read from the catalogue's definition."""
+    import dataclasses
+
+    from counterpoint.catalogue.docs import rule_markdown
+    from counterpoint.catalogue.registry import RULES
+
+    for rule in RULES:
+        for f in dataclasses.fields(rule.options):
+            row = next(line for line in rule_markdown(rule).splitlines() if line.startswith(f"| `{f.name}` |"))
+            meaning = row.rstrip(" |").rsplit("|", 1)[1].strip()
+            assert len(meaning) > 10, f"{rule.code} option {f.name} has no meaning in the reference"
+    h104 = next(r for r in RULES if r.code == "H104")
+    assert "| `max_run` | `0` | the longest stretch of bars in which the counterpoint may cross" in rule_markdown(h104)

@@ -99,8 +99,8 @@ def cf_final_approached_from_below(ctx, i, opts):
 
 @dataclass(frozen=True)
 class LengthOptions:
-    min_notes: int = 8
-    max_notes: int = 16
+    min_notes: int = 8  # the fewest notes a cantus firmus may have
+    max_notes: int = 16  # the most notes a cantus firmus may have
 
 
 @rule(

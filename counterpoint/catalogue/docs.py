@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import io
+import tokenize
+from functools import lru_cache
 
 from counterpoint.catalogue.base import Example, Rule
 
@@ -40,10 +44,36 @@ def _example(ex: Example) -> list[str]:
 
 
 def _options(rule: Rule) -> list[tuple[str, str, str]]:
+    """Each option's name, default and meaning: the field's ``doc`` metadata, else the comment that ends the
+    line declaring it in the options class (``max_run: int = 3  # the most thirds ...``)."""
+    comments = _field_comments(rule.options)
     out = []
     for f in dataclasses.fields(rule.options):
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
-        out.append((f.name, repr(default), (f.metadata or {}).get("doc", "")))
+        out.append((f.name, repr(default), (f.metadata or {}).get("doc") or comments.get(f.name, "")))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _field_comments(cls: type) -> dict[str, str]:
+    """Field name -> the comment on its declaring line, read from the class's source (empty if none is at hand)."""
+    try:
+        source = inspect.getsource(cls)
+    except (OSError, TypeError):
+        return {}
+    out: dict[str, str] = {}
+    name, depth = None, 0
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type in (tokenize.NEWLINE, tokenize.NL):
+            name = None
+        elif tok.type == tokenize.INDENT:
+            depth += 1
+        elif tok.type == tokenize.DEDENT:
+            depth -= 1
+        elif tok.type == tokenize.NAME and name is None and depth == 1 and tok.start[1] > 0:
+            name = tok.string
+        elif tok.type == tokenize.COMMENT and name is not None:
+            out[name] = tok.string.lstrip("#").strip()
     return out
 
 

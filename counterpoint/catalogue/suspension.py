@@ -59,7 +59,7 @@ class PreparationOptions:
     # In a texture: a tied note may enter as a perfect fourth over the lowest voice when another voice sounds
     # the sixth above that voice (a 6/4 on the weak half) and the lowest voice holds its pitch into the next
     # downbeat, where the fourth becomes the suspension (Jeppesen's consonant fourth).
-    consonant_fourth: bool = False
+    consonant_fourth: bool = False  # in a texture, a tied note may enter as a fourth over the bass in a 6/4 (above)
 
 
 @rule(
@@ -209,11 +209,11 @@ class FigureOptions:
 
     upper: tuple[str, ...] = ("7-6", "4-3", "9-8", "2-1")  # counterpoint sounding above
     lower: tuple[str, ...] = ("2-3", "4-5")  # counterpoint sounding below (the dissonance in the bass)
-    ornamented_in_fifth_species: bool = True
+    ornamented_in_fifth_species: bool = True  # fifth species: the resolution may be ornamented first
     # In a texture the voice the suspension is dissonant against may strike a new note as it resolves (a whole
     # note split into halves): accept the figure when, against the note that voice held, it is an accepted one
     # (and the resolution is consonant with the new note, which D204 asks).
-    reference_moves: bool = False
+    reference_moves: bool = False  # in a texture, the other voice may move as the suspension resolves (above)
 
 
 def _resolved_suspension(ctx, i, opts):
@@ -281,9 +281,9 @@ def suspension_figure_forbidden(ctx, i, opts):
 
 @dataclass(frozen=True)
 class WeakFigureOptions:
-    upper: tuple[str, ...] = ("9-8", "2-1")
-    lower: tuple[str, ...] = ()
-    ornamented_in_fifth_species: bool = True
+    upper: tuple[str, ...] = ("9-8", "2-1")  # figures accepted with the counterpoint above
+    lower: tuple[str, ...] = ()  # figures accepted with the counterpoint below
+    ornamented_in_fifth_species: bool = True  # fifth species: the resolution may be ornamented first
 
 
 @rule(

@@ -244,10 +244,10 @@ class CompassOptions:
     # figs. 101-204: soprano G#3 (fig. 117) to A5 (fig. 128); alto D3 (figs. 117, 144, 158, 201) to E5 (fig. 184);
     # tenor C3 (fig. 197) to A4 (a cantus firmus in figs. 168, 175 and 186; G4 as a free voice, fig. 169);
     # bass E2 (fig. 166) to F4 (fig. 111).
-    soprano: tuple[str, str] = ("G3", "A5")
-    alto: tuple[str, str] = ("D3", "E5")
-    tenor: tuple[str, str] = ("C3", "A4")
-    bass: tuple[str, str] = ("E2", "F4")
+    soprano: tuple[str, str] = ("G3", "A5")  # lowest and highest note of the soprano
+    alto: tuple[str, str] = ("D3", "E5")  # lowest and highest note of the alto
+    tenor: tuple[str, str] = ("C3", "A4")  # lowest and highest note of the tenor
+    bass: tuple[str, str] = ("E2", "F4")  # lowest and highest note of the bass
 
     def problem(self) -> str:
         """Why a rulebook's compass is unusable ('' when every voice has two notes, the lower first)."""
