@@ -60,6 +60,15 @@ def test_the_style_distance_charges_one_side_where_a_rule_charges_the_other():
     assert _z(_stats(repeated=0.0), 1, "repeated") < -1 and _z(_stats(repeated=3.0), 1, "repeated") > 2
 
 
+def test_swings_are_charged_on_both_sides_of_fuxs_fifth_species_rate():
+    """fux's M403 excuses a fifth-species swing through a syncopation or an eighth-note ornament (all nine of his
+    own), so the distance, not the rule, keeps such swings near his rate of 0.30 in 10 notes."""
+    fux5 = load_profile()["5"]["back_and_forth"]
+    assert 0.2 < fux5["mean"] < 0.4 and fux5["sd"] > 0.3
+    assert _z(_stats(back_and_forth=1.2), 5, "back_and_forth") > 2  # 0.77 in 10 one-sided: uncharged
+    assert _z(_stats(back_and_forth=0.0), 5, "back_and_forth") < -0.5
+
+
 def test_what_fux_never_does_stays_charged_on_a_one_sided_statistic():
     fux4 = load_profile()["4"]["back_and_forth"]
     assert fux4["mean"] == 0 and fux4["sd"] == 0  # no swing in his fourth-species lines

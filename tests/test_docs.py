@@ -34,3 +34,5 @@ def test_every_option_in_the_reference_says_what_it_means():
             assert len(meaning) > 10, f"{rule.code} option {f.name} has no meaning in the reference"
     h104 = next(r for r in RULES if r.code == "H104")
     assert "| `max_run` | `0` | the longest stretch of bars in which the counterpoint may cross" in rule_markdown(h104)
+    m403 = next(r for r in RULES if r.code == "M403")
+    assert "| `allow_florid_figures` | `False` | excuse a fifth-species swing through a syncopation" in rule_markdown(m403)

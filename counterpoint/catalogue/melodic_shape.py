@@ -242,19 +242,43 @@ def oscillates(line, i) -> bool:
     return a == c and b == d and a != b
 
 
+@dataclass(frozen=True)
+class OscillationOptions:
+    allow_florid_figures: bool = False  # excuse a fifth-species swing through a syncopation or an eighth-note ornament
+
+
+def florid_figure(ctx, line, i) -> bool:
+    """The swing ending at line[i] is a florid figure, not a line marking time: in fifth species, one of its
+    notes is tied over the bar line (a syncopation, most often a suspension and its resolution) or is shorter
+    than a quarter (an eighth-note ornament, as in C5 | B4 A4 B4 A4 with the first B4 A4 in eighths). Reads
+    line[i - 3] .. line[i]."""
+    return ctx.species == 5 and any(a.tied_over or a.duration < ctx.bar_ticks // 4 for a in line[i - 3:i + 1])
+
+
 @rule(
     code="M403", name="oscillation", message="the line swings back and forth between two notes",
-    species=WITH_CANTUS - {3}, severity=WARNING, scope="notes", reach=(4, 0), weight=3,
+    species=WITH_CANTUS - {3}, severity=WARNING, scope="notes", reach=(5, 0), weight=3, options=OscillationOptions,
     what="Flags four notes alternating between two pitches (A B A B); a longer swing is reported once. In "
          "third species the swing in quarters is M405, whose cost grows with the swing.",
     why="Going back and forth between two notes makes the line mark time without direction.",
     wrong=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="A4 A4 G4 A4 G4 D5 C#5 D5", bars=(5,)),
     right=Example(cf="D4 F4 E4 D4 G4 F4 E4 D4", cp="A4 A4 G4 A4 B4 D5 C#5 D5"),
     source=f"{SALZER}; Kennan, Counterpoint (4th ed. 1999), Ch. 2; {JEPPESEN_MEL}.",
+    exceptions="With `allow_florid_figures` (fux sets it), a fifth-species swing one of whose notes is tied over "
+               "the bar line or shorter than a quarter: the suspension figure and the eighth-note ornament that "
+               "Fux's own fifth-species lines swing in, all nine of their swings (figs. 83, 84a, 84b twice, 85a "
+               "twice, 85b twice, 87a), each of four notes only. A swing in even values, and one that goes on "
+               "past its four notes, is still reported in every species.",
 )
 def oscillation(ctx, i, opts):
     line = ctx.line
-    if oscillates(line, i) and not oscillates(line, i - 1):
+
+    def counted(k: int) -> bool:  # a swing of four ending at line[k], unless a florid figure excuses it
+        # (only a swing's first four notes: one that goes on swinging marks time, figure or not)
+        return oscillates(line, k) and not (opts.allow_florid_figures and florid_figure(ctx, line, k)
+                                            and not oscillates(line, k - 1))
+
+    if counted(i) and not counted(i - 1):  # once a swing, where it first counts
         notes = " ".join(a.pitch.pretty for a in line[i - 3:i + 1])
         return Hit(line[i].start, f"{notes} swings between two notes")
     return None
