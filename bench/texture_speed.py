@@ -102,10 +102,16 @@ def table(results: list[dict]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None, help="only the first N figures")
+    ap.add_argument("--species", default=None,
+                    help="only the figures with a free voice in one of these species, e.g. 5 (default: all)")
     ap.add_argument("--default-ranking", action="store_true",
                     help="rank as the CLI does (penalty and the free critic), not by the penalty alone")
     args = ap.parse_args()
-    todo = jobs()[: args.limit]
+    todo = jobs()
+    if args.species:
+        wanted = {int(x) for x in args.species.split(",")}
+        todo = [job for job in todo if wanted & set(job["species"])]
+    todo = todo[: args.limit]
     t0 = time.monotonic()
     results = []
     for job in todo:
