@@ -79,6 +79,8 @@ def run(args) -> int:
             continue
         for report in found:
             status = max(status, 0 if report.ok else 1)
+            if args.mode:
+                _warn_if_mode_misfits(report, label)
         reports += found
     if out is not None and reports:
         _write_marked(reports, out, force=args.force)
@@ -92,6 +94,19 @@ def run(args) -> int:
             text.append(f"wrote the marked exercise{'s' * (len(reports) > 1)} to {out}")
         print("\n\n".join(text))
     return status
+
+
+def _warn_if_mode_misfits(report, label: str) -> None:
+    """A --mode whose final the cantus firmus neither begins nor ends on was most likely mistyped: say so on stderr
+    (the report itself, and its JSON, stay as the rules found them)."""
+    ex = report.exercise
+    notes = [n.pitch for n in ex.cf if n.pitch is not None]
+    if not notes or (ex.mode.is_final(notes[0]) and ex.mode.is_final(notes[-1])):
+        return
+    ends = (f"begins and ends on {notes[0].pretty}" if notes[0] == notes[-1]
+            else f"begins on {notes[0].pretty} and ends on {notes[-1].pretty}")
+    print(f"counterpoint: note: {label}: the cantus firmus {ends}, not on {ex.mode.final_name}, the final of "
+          f"{ex.mode.label}; is --mode right?", file=sys.stderr)
 
 
 def as_json(reports) -> dict:

@@ -288,3 +288,16 @@ def test_a_marked_pdf_of_several_exercises_gives_each_its_own_page(tmp_path, cap
     assert main(["check", str(path), "--out", str(pdf)]) == 0
     assert "wrote the marked exercises to" in capsys.readouterr().out
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())) == 2
+
+
+def test_a_mode_the_cantus_firmus_does_not_fit_is_questioned_on_stderr(capsys):
+    """--mode G dorian over a D cantus firmus: the report is what the rules find (C106 for every C-sharp), and a
+    note on stderr asks whether the mode is right; a fitting mode gets no such note."""
+    cf, cp = "D4 F4 E4 D4 G4 F4 A4 G4 F4 E4 D4", "A4 A4 G4 A4 B4 D5 C#5 D5 A4 C#5 D5"
+    assert main(["check", "--cf", cf, "--cp", cp, "--mode", "G dorian"]) == 1
+    captured = capsys.readouterr()
+    assert "C♯5 is foreign to G dorian" in captured.out
+    assert ("note list: the cantus firmus begins and ends on D4, not on G, the final of G dorian; is --mode right?"
+            in captured.err)
+    main(["check", "--cf", cf, "--cp", cp, "--mode", "D dorian"])
+    assert "is --mode right" not in capsys.readouterr().err
