@@ -201,6 +201,7 @@ def _score(args) -> int:
     elif args.model:
         model = load_model(args.model)
     result = score_file(path, model, parsed=parsed, style=style, voices=args.voices)
+    _note_chords(parsed)
     if args.format == "json":
         from counterpoint.io.writers import strict_json
 
@@ -218,6 +219,17 @@ def _score(args) -> int:
     for r in result.reasons:
         print(f"  {'for' if r['direction'] == 'for' else 'against':<8} {r['feature']:<32} {r['value']:g} (typical {r['typical']:g})")
     return 0
+
+
+def _note_chords(parsed) -> None:
+    """The critics read single lines: say on stderr which parts had chords, which were left out of the score."""
+    from music21 import chord
+
+    for k, part in enumerate(getattr(parsed, "parts", ()), start=1):
+        n = sum(1 for el in part.flatten().notes if isinstance(el, chord.Chord))
+        if n:
+            print(f"counterpoint: note: part {k} has {n} chord{'s' * (n > 1)}; the critic reads single lines, so "
+                  f"{'they were' if n > 1 else 'it was'} left out of the score.", file=sys.stderr)
 
 
 # -- the free-polyphony critic ----------------------------------------------------------------------

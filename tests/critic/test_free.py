@@ -304,3 +304,15 @@ def test_training_on_a_tiny_subset_writes_loadable_models(tmp_path, capsys):
         assert 0.5 <= m.metadata["metrics"][f"{k}v"]["auc_real_vs_perturbed"] <= 1
     # the installed models are not replaced without --force
     _one_sentence(capsys, ["critic", "train", "--free", "--limit", "6"], "--force")
+
+
+def test_chords_left_out_of_a_score_are_named_on_stderr(tmp_path, capsys):
+    """The critics read single lines; a part with chords is still scored, and a note says how many were left out."""
+    abc = tmp_path / "chords.abc"
+    abc.write_text("X:1\nT:chords\nM:4/4\nL:1/4\nK:D dorian\nV:1\n[DA]4 | F4 | [EA]4 | D4 | G4 | F4 | A4 | G4 | F4 | E4 | D4 |\n"
+                   "V:2\nD,4 | D,4 | C,4 | B,,4 | B,,4 | D,4 | F,4 | E,4 | D,4 | C,4 | D,4 |\n", encoding="utf-8")
+    assert main(["critic", "score", str(abc), "--style", "free"]) == 0
+    captured = capsys.readouterr()
+    assert "free critic score" in captured.out
+    assert "part 1 has 2 chords; the critic reads single lines, so they were left out of the score." in captured.err
+    assert "part 2 has" not in captured.err
