@@ -152,3 +152,19 @@ def test_the_fux_rulebook_charges_a_restruck_syncopation_ten_in_two_voice_fourth
     ex = from_text(cf, line, species=4, mode="E phrygian")
     hits = [v for v in check(ex, load_rulebook("fux")).violations if v.code == "M404"]
     assert [(v.bar, v.weight) for v in hits] == [(9, 10.0)]
+
+
+def test_fux_weights_a_swing_in_a_fourth_species_voice_of_a_texture():
+    """Fux's syncopated texture voices never swing (A B A B); fux charges a swing there 10, not M403's 3."""
+    from counterpoint.catalogue.texture_engine import check_texture
+    from counterpoint.model.edit import set_voice_pitch
+    from tests.support import load_fux_voices
+
+    book = load_rulebook("fux")
+
+    def alto_swings(t):
+        return [(v.bar, v.weight) for v in check_texture(t, book).warnings if v.code == "M403" and v.voice == "alto"]
+
+    tex = load_fux_voices("147")  # the alto's last attacks: B3 (bar 7) A3 (8) B3 (9) G#3 (10)
+    assert alto_swings(tex) == []
+    assert alto_swings(set_voice_pitch(tex, 2, 10, 1, "A3")) == [(10, 10)]  # B3 A3 B3 A3
