@@ -59,3 +59,15 @@ def test_existing_model_is_not_overwritten(trained, capsys):
     assert main(["critic", "train", "--limit", "3", "--out", str(trained)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert trained.read_text() == before
+
+
+def test_a_rerun_evaluation_names_the_model_it_measured(capsys):
+    """--rerun measures the installed model on freshly generated held-out negatives; its head still says how that
+    model was trained (it printed "None" for every training fact)."""
+    from counterpoint.critic.model import load_model
+
+    facts = load_model().metadata["metrics"]
+    assert main(["critic", "evaluate", "--rerun", "--limit", "4"]) == 0
+    head = capsys.readouterr().out.splitlines()[0]
+    assert "None" not in head
+    assert f"trained on {facts['train_real']} real passages from {facts['train_masses']} masses" in head
