@@ -36,3 +36,21 @@ def test_every_option_in_the_reference_says_what_it_means():
     assert "| `max_run` | `0` | the longest stretch of bars in which the counterpoint may cross" in rule_markdown(h104)
     m403 = next(r for r in RULES if r.code == "M403")
     assert "| `allow_florid_figures` | `False` | excuse a fifth-species swing through a syncopation" in rule_markdown(m403)
+
+
+def test_an_option_comment_is_read_from_its_own_logical_line():
+    """The meaning is the comment ending the field's logical line (brackets may span lines); a comment on a line of
+    its own belongs to no field."""
+    import dataclasses
+
+    from counterpoint.catalogue.docs import _field_comments
+
+    @dataclasses.dataclass(frozen=True)
+    class Opts:
+        # a block comment above: not a meaning
+        plain: int = 3  # the most of something
+        spread: tuple[str, ...] = ("a",
+                                   "b")  # figures over two lines
+        bare: bool = False
+
+    assert _field_comments(Opts) == {"plain": "the most of something", "spread": "figures over two lines"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import io
+import textwrap
 import tokenize
 from functools import lru_cache
 
@@ -58,13 +59,13 @@ def _options(rule: Rule) -> list[tuple[str, str, str]]:
 def _field_comments(cls: type) -> dict[str, str]:
     """Field name -> the comment on its declaring line, read from the class's source (empty if none is at hand)."""
     try:
-        source = inspect.getsource(cls)
+        source = textwrap.dedent(inspect.getsource(cls))  # a class defined in a function is indented
     except (OSError, TypeError):
         return {}
     out: dict[str, str] = {}
     name, depth = None, 0
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type in (tokenize.NEWLINE, tokenize.NL):
+        if tok.type == tokenize.NEWLINE:  # the end of a logical line (a field may span several in brackets)
             name = None
         elif tok.type == tokenize.INDENT:
             depth += 1
